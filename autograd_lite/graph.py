@@ -1,0 +1,206 @@
+"""The one computation graph that Scalar and Tensor nodes share.
+
+Course picture: the forward pass builds the graph left to right (``u = b*c``, ``v = a + u``,
+``J = 3*v``); the backward pass walks it right to left and applies the chain rule,
+``dJ/da = dJ/dv * dv/da``. This module holds what both payloads share:
+
+- ``Node``: value, gradient, label, and the record of the op that made it (its parents and
+  what its backward rule saved);
+- ``topological_order``: every node that leads to the output, in an order where a node always
+  comes before its parents (iterative, so a 1,000,000-node chain is fine);
+- ``backward``: seeds ``dJ/dJ`` and lets each node push its gradient to its parents;
+- ``no_grad``: a context (or decorator) in which ops are computed but not recorded.
+
+Each payload class says how its own node applies the chain rule (``Node._backprop``):
+a Scalar multiplies by stored local derivatives, a Tensor computes a vector-Jacobian product.
+"""
+
+from __future__ import annotations
+
+import threading
+from itertools import count
+from operator import attrgetter
+from typing import Iterable, Iterator
+
+from .errors import BackwardError
+
+# Every node gets a creation number. Parents exist before their children, so newest-first
+# creation order is a topological order of any graph: no recursion, one C-level sort.
+_creation_numbers = count()
+_newest_first = attrgetter("_created")
+
+
+class _GradMode(threading.local):
+    enabled = True  # class default: every new thread starts with recording on
+
+
+_grad_mode = _GradMode()
+
+
+def is_grad_enabled() -> bool:
+    """True when new ops are recorded on the graph (False inside ``no_grad()``)."""
+    return _grad_mode.enabled
+
+
+class no_grad:
+    """Compute without recording the graph: ``with no_grad(): W.data -= lr * W.grad``.
+
+    Also works as a decorator. Results made inside do not require grad. Nesting is fine.
+    """
+
+    __slots__ = ("_previous",)
+
+    def __enter__(self) -> no_grad:
+        self._previous = _grad_mode.enabled
+        _grad_mode.enabled = False
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        _grad_mode.enabled = self._previous
+
+    def __call__(self, function):
+        import functools
+
+        @functools.wraps(function)
+        def without_grad(*args, **kwargs):
+            with no_grad():
+                return function(*args, **kwargs)
+
+        return without_grad
+
+
+class Node:
+    """A value on the graph. Subclasses: ``Scalar`` (a float) and ``Tensor`` (an ndarray).
+
+    Public attributes: ``data``, ``grad`` (dJ/d this node after ``backward``; kept for leaves and
+    intermediates alike), ``requires_grad``, ``label``. Internal record of the op that made it:
+    ``_parents`` (input nodes), ``_op`` (the op, for names and diagrams), ``_saved`` (what the
+    backward rule needs; ``None`` once freed by ``backward``), ``_g`` (gradient arriving during
+    the current backward pass), ``_created`` (creation number, see ``topological_order``).
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "label", "_parents", "_op", "_saved", "_g", "_created")
+
+    # --- naming -------------------------------------------------------------------------------
+    def named(self, label: str) -> Node:
+        """Set ``label`` and return the node, so naming chains: ``u = (b * c).named("u")``."""
+        self.label = label
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for nodes made by the user rather than by an op (``a``, ``W1``)."""
+        return not self._parents
+
+    @property
+    def parents(self) -> tuple:
+        """The nodes this node was computed from (empty for leaves and constants)."""
+        return self._parents
+
+    @property
+    def op(self):
+        """The op that made this node, or ``None`` for a leaf."""
+        return self._op
+
+    # --- gradients ----------------------------------------------------------------------------
+    def backward(self, grad=None, retain_graph: bool = False) -> None:
+        """Fill ``.grad`` of every node this one depends on with dJ/d(node), J being this node.
+
+        Gradients add up across calls (call ``zero_grad`` between training steps). The graph's
+        saved values are freed afterwards unless ``retain_graph=True``.
+        """
+        backward(self, grad, retain_graph)
+
+    def zero_grad(self, graph: bool = False) -> None:
+        """Reset this node's gradient; with ``graph=True`` every node it depends on as well."""
+        nodes = topological_order(self, check_saved=False) if graph else (self,)
+        for node in nodes:
+            node._reset_grad()
+
+    def detach(self) -> Node:
+        """A new leaf with the same data that does not require grad and has no history."""
+        raise NotImplementedError  # each payload class makes its own leaf
+
+    # --- hooks each payload class implements -----------------------------------------------------
+    def _backprop(self, retain_graph: bool) -> None:
+        """Take ``_g`` (dJ/d self for this pass), add it to ``grad``, push it to the parents."""
+        raise NotImplementedError
+
+    def _reset_grad(self) -> None:
+        raise NotImplementedError
+
+    def _seed(self, grad) -> None:
+        """Set ``_g`` = dJ/dJ at the start of a backward pass (1 for a scalar output)."""
+        raise NotImplementedError
+
+    def _clear_pass(self) -> None:
+        """Empty ``_g`` after a failed pass so the next pass starts clean."""
+        raise NotImplementedError
+
+
+def topological_order(root: Node, check_saved: bool = True) -> list[Node]:
+    """Nodes that ``root`` depends on and that require grad, ``root`` first, parents after children.
+
+    Iterative: a stack instead of recursion, then one sort by creation number (newest first).
+    With ``check_saved`` it refuses a graph whose saved values a previous backward freed.
+    """
+    seen = {root}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if check_saved and node._saved is None:
+            raise BackwardError(
+                f"backward through {_describe(node)} a second time: its saved values were freed by "
+                "the first backward(); call backward(retain_graph=True) the first time to keep them"
+            )
+        for parent in node._parents:
+            if parent.requires_grad and parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return sorted(seen, key=_newest_first, reverse=True)
+
+
+def backward(root: Node, grad=None, retain_graph: bool = False) -> None:
+    """Reverse-mode chain rule from ``root``: every node's ``grad`` += dRoot/dNode."""
+    if not root.requires_grad:
+        raise BackwardError(
+            f"backward: {_describe(root)} does not require grad, so there is nothing to "
+            "differentiate (were its inputs made with requires_grad=False or under no_grad()?)"
+        )
+    order = topological_order(root)
+    root._seed(grad)
+    try:
+        for node in order:  # children before parents: each node's gradient is complete when reached
+            node._backprop(retain_graph)
+    except BaseException:
+        for node in order:
+            node._clear_pass()
+        raise
+
+
+def iter_graph(root: Node) -> Iterator[Node]:
+    """Every node ``root`` depends on, constants included, children before parents."""
+    seen = {root}
+    stack = [root]
+    while stack:
+        for parent in stack.pop()._parents:
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return iter(sorted(seen, key=_newest_first, reverse=True))
+
+
+def zero_grad(nodes: Iterable[Node]) -> None:
+    """Reset the gradient of each given node (typically a model's parameters)."""
+    for node in nodes:
+        node._reset_grad()
+
+
+def _describe(node: Node) -> str:
+    name = node.label if node.label is not None else "an unnamed node"
+    op = f" (made by {node._op.name})" if node._op is not None else ""
+    return f"{name}{op}"
+
+
+def next_creation_number() -> int:
+    return next(_creation_numbers)
