@@ -1,0 +1,73 @@
+"""The command line, the example script and the README's taste of the API all run."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import autograd_lite
+from autograd_lite.cli import main, worked_example
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_worked_example_text():
+    text = worked_example()
+    assert "J = 3*v   = 3 * 11 = 33" in text
+    for expected in ("dJ/dv = 3", "= 3 * 1 = 3", "3 * c = 6", "3 * b = 9"):
+        assert expected in text
+
+
+def test_main_example_with_other_values(capsys):
+    assert main(["example", "--a", "1", "--b", "2", "--c", "4"]) == 0
+    assert "J = 3*v   = 3 * 9 = 27" in capsys.readouterr().out
+
+
+def test_main_without_command_shows_help_and_fails(capsys):
+    assert main([]) == 2
+    assert "usage: autograd-lite" in capsys.readouterr().err
+
+
+def test_console_script_and_module_entry_point():
+    script = shutil.which("autograd-lite", path=str(Path(sys.executable).parent))
+    assert script is not None, "the autograd-lite console script is not installed"
+    version = subprocess.run([script, "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.strip() == f"autograd-lite {autograd_lite.__version__}"
+    module = subprocess.run(
+        [sys.executable, "-m", "autograd_lite", "example"], capture_output=True, text=True, check=True
+    )
+    assert "dJ/dc = dJ/du * du/dc = 3 * b = 9" in module.stdout
+
+
+def test_bad_option_exits_with_usage_error():
+    result = subprocess.run(
+        [sys.executable, "-m", "autograd_lite", "example", "--a", "five"], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "invalid float value: 'five'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_computation_graph_example_prints_the_course_figures():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "computation_graph.py")], capture_output=True, text=True, check=True
+    )
+    out = result.stdout
+    assert "J = 3(a + bc) = 33" in out
+    for line in ("dJ/dv = 3", "dJ/da = 3", "dJ/du = 3", "dJ/db = 6", "dJ/dc = 9"):
+        assert line in out
+    assert re.search(r"d/da a\*\*2\s+= 4\b", out)
+    assert re.search(r"d/da a\*\*3\s+= 12\b", out)
+    assert re.search(r"d/da ln\(a\)\s+= 0.5\b", out)
+    for name, formula in (("dz ", "a - y"), ("dw1", "x1 \\* dz"), ("dw2", "x2 \\* dz"), ("db ", "dz")):
+        match = re.search(rf"{name} = (\S+)\s+\({formula}\s+= (\S+)\)", out)
+        assert match and match.group(1) == match.group(2), f"{name} does not match the course formula"
+
+
+def test_readme_taste_runs(capsys):
+    readme = (ROOT / "README.md").read_text()
+    taste = readme.split("## A taste", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(taste, "README taste", "exec"), {})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["3.0 6.0 9.0", "3.0 3.0", "True"]
