@@ -8,10 +8,24 @@
     (33.0, 3.0, 6.0, 9.0)
 """
 
-from .errors import BackwardError, DomainError, GradcheckError
+from .errors import BackwardError, DomainError, GradcheckError, ShapeError
 from .gradcheck import gradcheck
 from .graph import Node, is_grad_enabled, no_grad, topological_order, zero_grad
 from .scalar import Scalar
+from .tensor import (
+    Tensor,
+    binary_cross_entropy,
+    concatenate,
+    detect_anomaly,
+    log_softmax,
+    logsumexp,
+    maximum,
+    minimum,
+    softmax,
+    stack,
+    unbroadcast,
+    where,
+)
 
 __version__ = "0.1.0"
 
@@ -21,6 +35,19 @@ __all__ = [
     "GradcheckError",
     "Node",
     "Scalar",
+    "ShapeError",
+    "Tensor",
+    "binary_cross_entropy",
+    "concatenate",
+    "detect_anomaly",
+    "log_softmax",
+    "logsumexp",
+    "maximum",
+    "minimum",
+    "softmax",
+    "stack",
+    "unbroadcast",
+    "where",
     "gradcheck",
     "is_grad_enabled",
     "no_grad",

@@ -11,3 +11,7 @@ class BackwardError(RuntimeError):
 
 class GradcheckError(AssertionError):
     """Analytic gradients disagree with central differences; the message lists each input."""
+
+
+class ShapeError(ValueError):
+    """Operands' shapes do not fit an op: ``matmul: W2 (1, 4) @ A1 (3, 400): inner dimensions 4 and 3 differ``."""

@@ -29,6 +29,9 @@ from .errors import BackwardError
 _creation_numbers = count()
 _newest_first = attrgetter("_created")
 
+# What ``_saved`` becomes once backward() has used and released it.
+FREED = type("Freed", (), {"__repr__": lambda self: "FREED", "__slots__": ()})()
+
 
 class _GradMode(threading.local):
     enabled = True  # class default: every new thread starts with recording on
@@ -75,7 +78,7 @@ class Node:
     Public attributes: ``data``, ``grad`` (dJ/d this node after ``backward``; kept for leaves and
     intermediates alike), ``requires_grad``, ``label``. Internal record of the op that made it:
     ``_parents`` (input nodes), ``_op`` (the op, for names and diagrams), ``_saved`` (what the
-    backward rule needs; ``None`` once freed by ``backward``), ``_g`` (gradient arriving during
+    backward rule needs; ``FREED`` once released by ``backward``), ``_g`` (gradient arriving during
     the current backward pass), ``_created`` (creation number, see ``topological_order``).
     """
 
@@ -126,6 +129,10 @@ class Node:
         """Take ``_g`` (dJ/d self for this pass), add it to ``grad``, push it to the parents."""
         raise NotImplementedError
 
+    def _receive(self, grad) -> None:
+        """Add a child's share of dJ/d(self) to ``_g`` (Tensor ops hand over arrays)."""
+        raise NotImplementedError
+
     def _reset_grad(self) -> None:
         raise NotImplementedError
 
@@ -148,7 +155,7 @@ def topological_order(root: Node, check_saved: bool = True) -> list[Node]:
     stack = [root]
     while stack:
         node = stack.pop()
-        if check_saved and node._saved is None:
+        if check_saved and node._saved is FREED:
             raise BackwardError(
                 f"backward through {_describe(node)} a second time: its saved values were freed by "
                 "the first backward(); call backward(retain_graph=True) the first time to keep them"

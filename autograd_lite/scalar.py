@@ -20,7 +20,7 @@ import operator
 from numbers import Real
 
 from .errors import DomainError
-from .graph import Node, _creation_numbers, _grad_mode
+from .graph import FREED, Node, _creation_numbers, _grad_mode
 
 
 class ScalarOp:
@@ -215,7 +215,17 @@ def _name(x: Scalar) -> str:
 
 def _constant(value) -> Scalar:
     """A Python number met in an op becomes a constant node (so diagrams can show it)."""
-    return Scalar(value, requires_grad=False)
+    node = _new_scalar(Scalar)
+    node.data = float(value)
+    node.grad = None
+    node.requires_grad = False
+    node.label = None
+    node._parents = ()
+    node._saved = ()
+    node._op = None
+    node._g = 0.0
+    node._created = next(_creation_numbers)
+    return node
 
 
 _new_scalar = object.__new__
@@ -257,7 +267,11 @@ class Scalar(Node):
             if parent.requires_grad:
                 parent._g += local * g  # dJ/d(parent) += d(self)/d(parent) * dJ/d(self)
         if not retain_graph and self._parents:
-            self._saved = None  # freed: a second backward() through here is an error
+            self._saved = FREED  # freed: a second backward() through here is an error
+
+    def _receive(self, grad) -> None:
+        """A Tensor op hands this Scalar its gradient: summed over every position it broadcast to."""
+        self._g += float(grad.sum())
 
     def _seed(self, grad) -> None:
         self._g = 1.0 if grad is None else float(grad)  # dJ/dJ = 1
@@ -445,7 +459,7 @@ def _operand(x):
     """Turn the other operand of an arithmetic op into a Scalar; defer to other node types."""
     if type(x) is Scalar:
         return x
-    if isinstance(x, Real) and not isinstance(x, bool):
+    if type(x) is float or type(x) is int or isinstance(x, Real) and not isinstance(x, bool):
         return _constant(x)
     if isinstance(x, bool):
         return _constant(float(x))

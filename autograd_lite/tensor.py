@@ -1,0 +1,635 @@
+"""Tensor: a NumPy array on the same computation graph as Scalar.
+
+The course's vectorized notation works as written (examples are columns, ``X`` is ``(n_x, m)``):
+
+    Z1 = W1 @ X + b1;  A1 = Z1.tanh();  Z2 = W2 @ A1 + b2;  A2 = Z2.sigmoid()
+    J = -(Y * A2.log() + (1 - Y) * (1 - A2).log()).sum() / m
+    J.backward()       # W1.grad = dW1, b1.grad = db1, ...
+
+Ops live in ``tensor_ops`` (forward and backward side by side); ``apply`` below is the one place
+that runs an op and records it. A node's backward step (``Tensor._backprop``) asks its op for
+vector-Jacobian products and hands each parent its share; the parent sums it back to its own
+shape (``unbroadcast``), so broadcasting is handled in one place for every op.
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import numpy as np
+
+from . import tensor_ops as ops
+from .errors import BackwardError, ShapeError
+from .graph import FREED, Node, _creation_numbers, _grad_mode
+from .scalar import _constant as _scalar_constant
+
+_ndarray = np.ndarray
+_new_tensor = object.__new__
+
+
+class Tensor(Node):
+    """An ndarray on the graph: ``Tensor(data, requires_grad=False, label=None, dtype=None)``.
+
+    float64 by default; float32 (and other float types) are kept. ``.grad`` is ``None`` until a
+    backward pass reaches the node, then an array of the node's shape and dtype.
+    """
+
+    __slots__ = ("_needs", "_locks")
+    __array_ufunc__ = None  # ``ndarray + Tensor`` defers to Tensor.__radd__ instead of looping
+
+    def __init__(self, data, requires_grad: bool = False, label: str | None = None, dtype=None) -> None:
+        array = _as_array(data, dtype, requires_grad, label)
+        if not requires_grad:  # a constant (like X) reads the caller's array through a read-only view
+            array = array.view()
+            array.setflags(write=False)
+        self.data = array
+        self.requires_grad = bool(requires_grad)
+        self.grad = None
+        self.label = label
+        self._parents = ()
+        self._saved = ()
+        self._op = None
+        self._g = None
+        self._needs = ()
+        self._locks = None
+        self._created = next(_creation_numbers)
+
+    # --- attributes ------------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def T(self) -> Tensor:
+        return apply(ops.Transpose, self, axes=None)
+
+    def item(self) -> float:
+        """The single number this tensor holds (e.g. the cost), as a Python float."""
+        if self.data.size != 1:
+            raise ValueError(f"item: {_name(self)} has shape {self.shape}; only a one-element tensor has an item")
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (read-only if an op computed it)."""
+        return self.data
+
+    def detach(self) -> Tensor:
+        """A tensor sharing this data, cut off from the graph (requires_grad False)."""
+        return _leaf(self.data, False, self.label)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        label = f"label={self.label!r}, " if self.label is not None else ""
+        body = np.array2string(self.data, precision=4, threshold=20, edgeitems=2, separator=", ")
+        grad = ", requires_grad=True" if self.requires_grad else ""
+        dtype = "" if self.dtype == np.float64 else f", dtype={self.dtype}"
+        if self.data.size > 20 or "\n" in body:
+            body = f"<{' x '.join(map(str, self.shape)) or 'scalar'} array>" if self.data.size > 20 else body
+        return f"Tensor({label}{body}, shape={self.shape}{dtype}{grad})"
+
+    # --- the chain rule ----------------------------------------------------------------------------
+    def _backprop(self, retain_graph: bool) -> None:
+        g = self._g  # dJ/d(self), complete: every child has pushed its share
+        self._g = None
+        g.setflags(write=False)  # gradients are shared between nodes, never changed in place
+        self.grad = g if self.grad is None else self.grad + g
+        op = self._op
+        if op is None:
+            return
+        parents = self._parents
+        grads = op.backward(g, self._saved, self._needs)
+        if _anomaly.enabled:
+            _check_gradients(op, parents, grads)
+        for parent, grad in zip(parents, grads):
+            if grad is not None and parent.requires_grad:
+                parent._receive(grad)
+        if not retain_graph:
+            self._saved = FREED  # freed: a second backward() through here is an error
+            self._locks = None  # saved inputs become writable again
+
+    def _receive(self, grad) -> None:
+        """Add a child's share of dJ/d(self), summed back over broadcast axes."""
+        data = self.data
+        if grad.shape != data.shape or grad.dtype != data.dtype:
+            grad = unbroadcast(grad, data)
+        self._g = grad if self._g is None else self._g + grad
+
+    def _seed(self, grad) -> None:
+        if grad is None:
+            if self.data.size != 1:
+                raise BackwardError(
+                    f"backward: {_name(self)} has shape {self.shape}; backward() without a gradient "
+                    "needs a single number (a cost); pass grad= an array of that shape"
+                )
+            self._g = np.ones_like(self.data)
+            return
+        grad = np.array(grad.data if isinstance(grad, Node) else grad, dtype=self.dtype)  # a copy
+        if grad.shape != self.shape:
+            raise BackwardError(f"backward: grad has shape {grad.shape} but {_name(self)} has shape {self.shape}")
+        self._g = grad
+
+    def _reset_grad(self) -> None:
+        self.grad = None
+
+    def _clear_pass(self) -> None:
+        self._g = None
+
+    # --- arithmetic ------------------------------------------------------------------------------------
+    def __add__(self, other):
+        return _binary(ops.Add, self, other)
+
+    def __radd__(self, other):
+        return _binary(ops.Add, other, self)
+
+    def __sub__(self, other):
+        return _binary(ops.Sub, self, other)
+
+    def __rsub__(self, other):
+        return _binary(ops.Sub, other, self)
+
+    def __mul__(self, other):
+        return _binary(ops.Mul, self, other)
+
+    def __rmul__(self, other):
+        return _binary(ops.Mul, other, self)
+
+    def __truediv__(self, other):
+        return _binary(ops.Div, self, other)
+
+    def __rtruediv__(self, other):
+        return _binary(ops.Div, other, self)
+
+    def __pow__(self, exponent):
+        return _binary(ops.Pow, self, exponent)
+
+    def __rpow__(self, base):
+        return _binary(ops.Pow, base, self)
+
+    def __matmul__(self, other):
+        return _binary(ops.MatMul, self, other)
+
+    def __rmatmul__(self, other):
+        return _binary(ops.MatMul, other, self)
+
+    def __neg__(self):
+        return apply(ops.Neg, self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return apply(ops.Abs, self)
+
+    def __getitem__(self, index):
+        return apply(ops.GetItem, self, index=_plain_index(index))
+
+    # --- elementwise functions ---------------------------------------------------------------------------
+    def exp(self) -> Tensor:
+        return apply(ops.Exp, self)
+
+    def log(self) -> Tensor:
+        return apply(ops.Log, self)
+
+    def sqrt(self) -> Tensor:
+        return apply(ops.Sqrt, self)
+
+    def tanh(self) -> Tensor:
+        return apply(ops.Tanh, self)
+
+    def sigmoid(self) -> Tensor:
+        return apply(ops.Sigmoid, self)
+
+    def relu(self) -> Tensor:
+        return apply(ops.Relu, self)
+
+    def leaky_relu(self, slope: float = 0.01) -> Tensor:
+        return apply(ops.LeakyRelu, self, slope=float(slope))
+
+    def clip(self, low=None, high=None) -> Tensor:
+        return apply(ops.Clip, self, low=low, high=high)
+
+    def abs(self) -> Tensor:
+        return apply(ops.Abs, self)
+
+    # --- shapes ------------------------------------------------------------------------------------------
+    def transpose(self, *axes) -> Tensor:
+        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
+        return apply(ops.Transpose, self, axes=tuple(axes) if axes else None)
+
+    def reshape(self, *shape) -> Tensor:
+        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        return apply(ops.Reshape, self, shape=tuple(shape))
+
+    def flatten(self) -> Tensor:
+        return apply(ops.Reshape, self, shape=(-1,))
+
+    # --- reductions -------------------------------------------------------------------------------------
+    def sum(self, axis=None, keepdims: bool = False) -> Tensor:
+        return apply(ops.Sum, self, axis=_axis(axis), keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims: bool = False) -> Tensor:
+        return apply(ops.Mean, self, axis=_axis(axis), keepdims=keepdims)
+
+    def max(self, axis=None, keepdims: bool = False) -> Tensor:
+        return apply(ops.Max, self, axis=_axis(axis), keepdims=keepdims)
+
+    def min(self, axis=None, keepdims: bool = False) -> Tensor:
+        return apply(ops.Min, self, axis=_axis(axis), keepdims=keepdims)
+
+    def var(self, axis=None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        """Variance, mean((x - mean(x))^2), from the primitives above."""
+        mean = self.mean(axis=axis, keepdims=True)
+        centered = self - mean
+        count = self.data.size // max(mean.data.size, 1)
+        return (centered * centered).sum(axis=axis, keepdims=keepdims) / (count - ddof)
+
+    def std(self, axis=None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        return self.var(axis=axis, keepdims=keepdims, ddof=ddof).sqrt()
+
+    def logsumexp(self, axis=None, keepdims: bool = False) -> Tensor:
+        """log(sum(exp(x))), computed stably (shifted by the maximum)."""
+        return apply(ops.LogSumExp, self, axis=_axis(axis), keepdims=keepdims)
+
+    def softmax(self, axis: int = 0) -> Tensor:
+        """Softmax over ``axis`` (default 0: classes are rows when examples are columns)."""
+        return apply(ops.Softmax, self, axis=axis)
+
+    def log_softmax(self, axis: int = 0) -> Tensor:
+        return apply(ops.LogSoftmax, self, axis=axis)
+
+    # --- comparisons: arrays of bools, never recorded -----------------------------------------------------
+    def __lt__(self, other):
+        return self.data < _raw(other)
+
+    def __le__(self, other):
+        return self.data <= _raw(other)
+
+    def __gt__(self, other):
+        return self.data > _raw(other)
+
+    def __ge__(self, other):
+        return self.data >= _raw(other)
+
+    __hash__ = Node.__hash__
+
+
+# --- module-level functions over several tensors ----------------------------------------------------------
+
+def concatenate(tensors, axis: int = 0) -> Tensor:
+    operands = tuple(_as_node(t) for t in tensors)
+    return apply(ops.Concatenate, *operands, axis=axis)
+
+
+def stack(tensors, axis: int = 0) -> Tensor:
+    operands = tuple(_as_node(t) for t in tensors)
+    return apply(ops.Stack, *operands, axis=axis)
+
+
+def where(condition, x, y) -> Tensor:
+    """Elementwise ``x if condition else y``; the gradient flows to the chosen side."""
+    condition = np.asarray(_raw(condition), dtype=bool)
+    a, b = _pair(x, y)
+    return apply(ops.Where, a, b, condition=condition)
+
+
+def maximum(x, y) -> Tensor:
+    return apply(ops.Maximum, *_pair(x, y))
+
+
+def minimum(x, y) -> Tensor:
+    return apply(ops.Minimum, *_pair(x, y))
+
+
+def logsumexp(x, axis=None, keepdims: bool = False) -> Tensor:
+    return _as_node(x).logsumexp(axis=axis, keepdims=keepdims)
+
+
+def softmax(x, axis: int = 0) -> Tensor:
+    return _as_node(x).softmax(axis=axis)
+
+
+def log_softmax(x, axis: int = 0) -> Tensor:
+    return _as_node(x).log_softmax(axis=axis)
+
+
+def binary_cross_entropy(prediction, Y, logits: bool = False, reduction: str = "mean") -> Tensor:
+    """The course's cost J = -(1/m) sum(Y log A + (1 - Y) log(1 - A)), fused and stable.
+
+    ``prediction`` is A (probabilities) or, with ``logits=True``, Z (then A = sigmoid(Z) inside,
+    never overflowing). ``reduction``: "mean" (the course's 1/m), "sum" or "none".
+    """
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"binary_cross_entropy: reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
+    prediction, Y = _pair(prediction, Y)
+    if prediction.shape != Y.shape:
+        raise ShapeError(
+            f"binary_cross_entropy: prediction {_name(prediction)} {prediction.shape} and labels "
+            f"{_name(Y)} {Y.shape} must have the same shape"
+        )
+    return apply(ops.BinaryCrossEntropy, prediction, Y, logits=bool(logits), reduction=reduction)
+
+
+# --- recording ------------------------------------------------------------------------------------------
+
+def apply(fn: type[ops.Function], *operands: Node, **params) -> Tensor:
+    """Run ``fn`` on the operands' data and, if any operand needs a gradient, record it.
+
+    The one place a Tensor op result is made. NumPy errors become a ShapeError that names the
+    op, the operands' labels and their shapes.
+    """
+    try:
+        out, saved = fn.forward(*[x.data for x in operands], **params)
+    except (ValueError, IndexError, TypeError) as error:
+        raise ShapeError(_explain(fn, operands, error)) from None
+    return _record(out, operands, saved, fn)
+
+
+def _binary(fn, a, b) -> Tensor:
+    """``apply`` for the infix ops, with numbers and arrays turned into constants first."""
+    if type(a) is not Tensor:
+        a = _operand(a, b)
+        if a is NotImplemented:
+            return a
+    if type(b) is not Tensor:
+        b = _operand(b, a)
+        if b is NotImplemented:
+            return b
+    try:
+        out, saved = fn.forward(a.data, b.data)
+    except (ValueError, IndexError, TypeError) as error:
+        raise ShapeError(_explain(fn, (a, b), error)) from None
+    return _record(out, (a, b), saved, fn)
+
+
+def _record(out, operands: tuple, saved, fn) -> Tensor:
+    if type(out) is not _ndarray:
+        out = np.asarray(out)
+    node = _new_tensor(Tensor)
+    node.data = out
+    node.grad = None
+    node.label = None
+    node._g = None
+    node._created = next(_creation_numbers)
+    if _grad_mode.enabled:
+        needs = tuple([x.requires_grad for x in operands])
+        if True in needs:
+            out.setflags(write=False)  # a value on the graph is never changed in place
+            node.requires_grad = True
+            node._parents = operands
+            node._saved = saved
+            node._op = fn
+            node._needs = needs
+            node._locks = _lock_saved_leaves(operands, saved)
+            if _anomaly.enabled:
+                _check_finite(node, fn, operands)
+            return node
+    node.requires_grad = False
+    node._parents = ()
+    node._saved = ()
+    node._op = None
+    node._needs = ()
+    node._locks = None
+    return node
+
+
+def _leaf(array: np.ndarray, requires_grad: bool, label) -> Tensor:
+    node = _new_tensor(Tensor)
+    node.data = array
+    node.requires_grad = requires_grad
+    node.grad = None
+    node.label = label
+    node._parents = ()
+    node._saved = ()
+    node._op = None
+    node._g = None
+    node._needs = ()
+    node._locks = None
+    node._created = next(_creation_numbers)
+    return node
+
+
+# --- read-only while saved ------------------------------------------------------------------------------
+
+class _SavedArrayLock:
+    """Keeps a leaf's array read-only while a recorded op may need it; lets go when the record goes.
+
+    So ``W.data[0] = 1`` between forward and backward is refused at the assignment, while the
+    course's update ``W.data -= lr * W.grad`` after ``backward()`` works (backward frees the record).
+    """
+
+    __slots__ = ("array",)
+    holders: dict[int, int] = {}  # id(array) -> how many live records need it
+
+    def __init__(self, array: np.ndarray) -> None:
+        self.array = array
+        key = id(array)
+        count = self.holders.get(key, 0)
+        self.holders[key] = count + 1
+        if count == 0:
+            array.setflags(write=False)
+
+    def __del__(self) -> None:
+        key = id(self.array)
+        count = self.holders.pop(key) - 1
+        if count:
+            self.holders[key] = count
+        else:
+            self.array.setflags(write=True)
+
+
+def _lock_saved_leaves(operands: tuple, saved):
+    """Lock the writable arrays of leaf operands (parameters) that the op saved for backward."""
+    locks = None
+    for x in operands:
+        if x._op is None and type(x) is Tensor:
+            array = x.data
+            if (array.flags.writeable or id(array) in _SavedArrayLock.holders) and (
+                array is saved or (type(saved) is tuple and any([array is s for s in saved]))
+            ):
+                locks = (locks or ()) + (_SavedArrayLock(array),)
+    return locks
+
+
+# --- anomaly mode ---------------------------------------------------------------------------------------
+
+class _AnomalyMode:
+    enabled = False
+
+
+_anomaly = _AnomalyMode()
+
+
+class detect_anomaly:
+    """Within this context, the first op whose output has nan or inf raises, naming the op."""
+
+    __slots__ = ("_previous",)
+
+    def __enter__(self) -> detect_anomaly:
+        self._previous = _anomaly.enabled
+        _anomaly.enabled = True
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        _anomaly.enabled = self._previous
+
+
+def _check_finite(node: Tensor, fn, operands) -> None:
+    if not np.all(np.isfinite(node.data)):
+        bad = "nan" if np.isnan(node.data).any() else "inf"
+        raise FloatingPointError(f"detect_anomaly: {fn.name}({_operand_list(operands)}) produced {bad}")
+
+
+def _check_gradients(fn, parents, grads) -> None:
+    for parent, grad in zip(parents, grads):
+        if grad is not None and not np.all(np.isfinite(grad)):
+            raise FloatingPointError(
+                f"detect_anomaly: the backward of {fn.name} produced nan or inf for {_name(parent)} {_shape_of(parent)}"
+            )
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+
+def unbroadcast(grad, like: np.ndarray):
+    """Sum ``grad`` over the axes that broadcasting added or stretched, back to ``like``'s shape.
+
+    E.g. b1 of shape (4, 1) added to W1 @ X of shape (4, m): db1 = sum of dZ1 over axis 1.
+    """
+    shape = like.shape
+    if type(grad) is not _ndarray:
+        grad = np.asarray(grad)
+    if grad.shape != shape:
+        extra = grad.ndim - len(shape)
+        if extra > 0:
+            grad = grad.sum(axis=tuple(range(extra)))
+        stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+        if stretched:
+            grad = grad.sum(axis=stretched, keepdims=True)
+        grad = np.broadcast_to(grad, shape) if grad.shape != shape else grad
+    if grad.dtype != like.dtype:
+        grad = grad.astype(like.dtype)
+    return grad
+
+
+def _as_array(data, dtype, requires_grad: bool, label) -> np.ndarray:
+    if isinstance(data, Node):
+        data = data.data
+    where = f"Tensor({label!r})" if label else "Tensor"
+    try:
+        array = np.asarray(data, dtype=dtype)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{where}: cannot make an array of {type(data).__name__}: {error}") from None
+    if dtype is None and array.dtype.kind not in "f":
+        if array.dtype.kind in "biu":
+            array = array.astype(np.float64)
+        else:
+            raise TypeError(f"{where}: data must be numeric, got dtype {array.dtype}")
+    if requires_grad and array.dtype.kind != "f":
+        raise TypeError(f"{where}: only floating-point tensors can require grad, got dtype {array.dtype}")
+    return array
+
+
+def _operand(x, partner):
+    """The other operand of an infix op as a node: Scalars stay, numbers and arrays become constants."""
+    if isinstance(x, Node):
+        return x
+    if type(x) is float or type(x) is int or isinstance(x, Real) and not isinstance(x, np.ndarray):
+        # a constant Scalar: a Python float is "weak" in NumPy, so float32 tensors stay float32
+        return _scalar_constant(x)
+    if isinstance(x, (np.ndarray, list, tuple)):
+        return _constant(_as_array(x, None, False, None))
+    return NotImplemented
+
+
+def _constant(array: np.ndarray) -> Tensor:
+    array.setflags(write=False)
+    return _leaf(array, False, None)
+
+
+def _as_node(x) -> Node:
+    return x if isinstance(x, Node) else Tensor(x)
+
+
+def _pair(x, y) -> tuple:
+    if not isinstance(x, Node):
+        x = _operand(x, y) if isinstance(y, Node) else Tensor(x)
+    if not isinstance(y, Node):
+        y = _operand(y, x)
+    if x is NotImplemented or y is NotImplemented:
+        raise TypeError("expected tensors, arrays or numbers")
+    return x, y
+
+
+def _float_dtype(node) -> np.dtype:
+    if isinstance(node, Tensor) and node.data.dtype.kind == "f":
+        return node.data.dtype
+    return np.dtype(np.float64)
+
+
+def _raw(x):
+    return x.data if isinstance(x, Node) else x
+
+
+def _axis(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _plain_index(index):
+    """Tensors used as indices become their integer arrays."""
+    if isinstance(index, tuple):
+        return tuple(_plain_index(i) for i in index)
+    if isinstance(index, Node):
+        return np.asarray(index.data).astype(np.intp) if index.data.dtype.kind == "f" else index.data
+    return index
+
+
+def _name(node) -> str:
+    if node.label is not None:
+        return node.label
+    if node._op is not None:
+        return f"<{node._op.name} output>"
+    return "<constant>" if not node.requires_grad else "<tensor>"
+
+
+def _shape_of(node) -> tuple:
+    return np.shape(node.data)
+
+
+def _operand_list(operands) -> str:
+    return ", ".join(f"{_name(x)} {_shape_of(x)}" for x in operands)
+
+
+def _explain(fn, operands, error: Exception) -> str:
+    """A clear message for a failed op: op name, operand labels and shapes, and the reason."""
+    if fn is ops.MatMul:
+        a, b = operands
+        sa, sb = _shape_of(a), _shape_of(b)
+        head = f"matmul: {_name(a)} {sa} @ {_name(b)} {sb}"
+        if not sa or not sb:
+            return f"{head}: matmul needs at least 1-D operands, not a 0-d value"
+        inner_a, inner_b = sa[-1], sb[0] if len(sb) == 1 else sb[-2]
+        if inner_a != inner_b:
+            return f"{head}: inner dimensions {inner_a} and {inner_b} differ"
+        return f"{head}: batch dimensions {sa[:-2]} and {sb[:-2]} cannot broadcast"
+    if fn.symbol and len(operands) == 2:
+        a, b = operands
+        head = f"{fn.name}: {_name(a)} {_shape_of(a)} {fn.symbol} {_name(b)} {_shape_of(b)}"
+    else:
+        head = f"{fn.name}({_operand_list(operands)})"
+    if "broadcast" in str(error):
+        return f"{head}: shapes cannot be broadcast together"
+    return f"{head}: {error}"
+
