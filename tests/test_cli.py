@@ -65,9 +65,9 @@ def test_computation_graph_example_prints_the_course_figures():
         assert match and match.group(1) == match.group(2), f"{name} does not match the course formula"
 
 
-def test_readme_taste_runs(capsys):
+def test_readme_taste_prints_what_its_comments_say(capsys):
     readme = (ROOT / "README.md").read_text()
     taste = readme.split("## A taste", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    expected = [line.rsplit("# ", 1)[1].strip() for line in taste.splitlines() if line.startswith("print(")]
     exec(compile(taste, "README taste", "exec"), {})
-    lines = capsys.readouterr().out.splitlines()
-    assert lines == ["3.0 6.0 9.0", "3.0 3.0", "True"]
+    assert capsys.readouterr().out.splitlines() == expected
