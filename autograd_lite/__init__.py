@@ -1,11 +1,11 @@
 """autograd-lite: one computation graph, Scalar and Tensor nodes, reverse-mode autodiff.
 
-    >>> from autograd_lite import Scalar
-    >>> a, b, c = Scalar(5.0, label="a"), Scalar(3.0, label="b"), Scalar(2.0, label="c")
-    >>> J = 3 * (a + b * c)
-    >>> J.backward()
-    >>> J.data, a.grad, b.grad, c.grad
-    (33.0, 3.0, 6.0, 9.0)
+>>> from autograd_lite import Scalar
+>>> a, b, c = Scalar(5.0, label="a"), Scalar(3.0, label="b"), Scalar(2.0, label="c")
+>>> J = 3 * (a + b * c)
+>>> J.backward()
+>>> J.data, a.grad, b.grad, c.grad
+(33.0, 3.0, 6.0, 9.0)
 """
 
 from .errors import BackwardError, DomainError, GradcheckError, ShapeError

@@ -1,7 +1,7 @@
 """The ``autograd-lite`` command line (also ``python -m autograd_lite``).
 
-    autograd-lite --version
-    autograd-lite example [--a 5 --b 3 --c 2]   the course's computation graph J = 3(a + bc)
+autograd-lite --version
+autograd-lite example [--a 5 --b 3 --c 2]   the course's computation graph J = 3(a + bc)
 """
 
 from __future__ import annotations
@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     example = commands.add_parser("example", help="print the course's worked example J = 3(a + bc)")
     for name, default in (("a", 5.0), ("b", 3.0), ("c", 2.0)):
-        example.add_argument(f"--{name}", type=float, default=default, help=f"value of {name} (default {default:g})")
+        example.add_argument(
+            f"--{name}", type=float, default=default, help=f"value of {name} (default {default:g})"
+        )
     return parser
 
 

@@ -14,4 +14,7 @@ class GradcheckError(AssertionError):
 
 
 class ShapeError(ValueError):
-    """Operands' shapes do not fit an op: ``matmul: W2 (1, 4) @ A1 (3, 400): inner dimensions 4 and 3 differ``."""
+    """Operands' shapes do not fit an op.
+
+    e.g. ``matmul: W2 (1, 4) @ A1 (3, 400): inner dimensions 4 and 3 differ``.
+    """

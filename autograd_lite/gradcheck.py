@@ -9,7 +9,7 @@ input that requires grad (every element of it, for arrays), and returns True or 
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -111,6 +111,7 @@ def _describe_mismatch(x, position: int, grad, numeric, bad) -> str:
         return f"  {name}: analytic {float(grad)!r}, numeric {float(numeric)!r}"
     worst = np.unravel_index(np.argmax(np.where(bad, np.abs(grad - numeric), -1.0)), np.shape(grad))
     return (
-        f"  {name} {tuple(np.shape(grad))}: {int(bad.sum())} elements differ; worst at {tuple(int(i) for i in worst)}: "
+        f"  {name} {tuple(np.shape(grad))}: {int(bad.sum())} elements differ; "
+        f"worst at {tuple(int(i) for i in worst)}: "
         f"analytic {float(grad[worst])!r}, numeric {float(numeric[worst])!r}"
     )

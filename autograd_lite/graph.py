@@ -18,9 +18,9 @@ a Scalar multiplies by stored local derivatives, a Tensor computes a vector-Jaco
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Iterator
 from itertools import count
 from operator import attrgetter
-from typing import Iterable, Iterator
 
 from .errors import BackwardError
 

@@ -41,6 +41,7 @@ class _OutOfDomain(Exception):
 
 # --- the ops: forward value, then d(out)/d(each input) -----------------------------------------
 
+
 def _add(a, b):
     return a + b, (1.0, 1.0)  # d(a+b)/da = 1, d(a+b)/db = 1
 
@@ -164,6 +165,7 @@ def _leaky_relu_op(slope: float) -> ScalarOp:
 
 
 # --- recording ---------------------------------------------------------------------------------
+
 
 def _record(value: float, parents: tuple, local: tuple, op: ScalarOp) -> Scalar:
     """The one place a Scalar op result is made and, if anything needs a gradient, recorded."""
@@ -333,7 +335,11 @@ class Scalar(Node):
 
     def __radd__(self, other):
         other = _operand(other)
-        return other if other is NotImplemented else _record(other.data + self.data, (other, self), (1.0, 1.0), ADD)
+        return (
+            other
+            if other is NotImplemented
+            else _record(other.data + self.data, (other, self), (1.0, 1.0), ADD)
+        )
 
     def __sub__(self, other):
         if type(other) is not Scalar:
@@ -344,7 +350,11 @@ class Scalar(Node):
 
     def __rsub__(self, other):
         other = _operand(other)
-        return other if other is NotImplemented else _record(other.data - self.data, (other, self), (1.0, -1.0), SUB)
+        return (
+            other
+            if other is NotImplemented
+            else _record(other.data - self.data, (other, self), (1.0, -1.0), SUB)
+        )
 
     def __mul__(self, other):
         if type(other) is not Scalar:

@@ -14,6 +14,7 @@ shape (``unbroadcast``), so broadcasting is handled in one place for every op.
 
 from __future__ import annotations
 
+import weakref
 from numbers import Real
 
 import numpy as np
@@ -34,7 +35,7 @@ class Tensor(Node):
     backward pass reaches the node, then an array of the node's shape and dtype.
     """
 
-    __slots__ = ("_needs", "_locks")
+    __slots__ = ("_needs", "_locks", "_lock")
     __array_ufunc__ = None  # ``ndarray + Tensor`` defers to Tensor.__radd__ instead of looping
 
     def __init__(self, data, requires_grad: bool = False, label: str | None = None, dtype=None) -> None:
@@ -52,6 +53,7 @@ class Tensor(Node):
         self._g = None
         self._needs = ()
         self._locks = None
+        self._lock = None
         self._created = next(_creation_numbers)
 
     # --- attributes ------------------------------------------------------------------------------
@@ -78,7 +80,9 @@ class Tensor(Node):
     def item(self) -> float:
         """The single number this tensor holds (e.g. the cost), as a Python float."""
         if self.data.size != 1:
-            raise ValueError(f"item: {_name(self)} has shape {self.shape}; only a one-element tensor has an item")
+            raise ValueError(
+                f"item: {_name(self)} has shape {self.shape}; only a one-element tensor has an item"
+            )
         return self.data.item()
 
     def numpy(self) -> np.ndarray:
@@ -124,7 +128,7 @@ class Tensor(Node):
     def _receive(self, grad) -> None:
         """Add a child's share of dJ/d(self), summed back over broadcast axes."""
         data = self.data
-        if grad.shape != data.shape or grad.dtype != data.dtype:
+        if grad.shape != data.shape or grad.dtype is not data.dtype:
             grad = unbroadcast(grad, data)
         self._g = grad if self._g is None else self._g + grad
 
@@ -139,7 +143,9 @@ class Tensor(Node):
             return
         grad = np.array(grad.data if isinstance(grad, Node) else grad, dtype=self.dtype)  # a copy
         if grad.shape != self.shape:
-            raise BackwardError(f"backward: grad has shape {grad.shape} but {_name(self)} has shape {self.shape}")
+            raise BackwardError(
+                f"backward: grad has shape {grad.shape} but {_name(self)} has shape {self.shape}"
+            )
         self._g = grad
 
     def _reset_grad(self) -> None:
@@ -289,6 +295,7 @@ class Tensor(Node):
 
 # --- module-level functions over several tensors ----------------------------------------------------------
 
+
 def concatenate(tensors, axis: int = 0) -> Tensor:
     operands = tuple(_as_node(t) for t in tensors)
     return apply(ops.Concatenate, *operands, axis=axis)
@@ -333,7 +340,9 @@ def binary_cross_entropy(prediction, Y, logits: bool = False, reduction: str = "
     never overflowing). ``reduction``: "mean" (the course's 1/m), "sum" or "none".
     """
     if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"binary_cross_entropy: reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
+        raise ValueError(
+            f"binary_cross_entropy: reduction must be 'mean', 'sum' or 'none', not {reduction!r}"
+        )
     prediction, Y = _pair(prediction, Y)
     if prediction.shape != Y.shape:
         raise ShapeError(
@@ -344,6 +353,7 @@ def binary_cross_entropy(prediction, Y, logits: bool = False, reduction: str = "
 
 
 # --- recording ------------------------------------------------------------------------------------------
+
 
 def apply(fn: type[ops.Function], *operands: Node, **params) -> Tensor:
     """Run ``fn`` on the operands' data and, if any operand needs a gradient, record it.
@@ -383,6 +393,7 @@ def _record(out, operands: tuple, saved, fn) -> Tensor:
     node.grad = None
     node.label = None
     node._g = None
+    node._lock = None
     node._created = next(_creation_numbers)
     if _grad_mode.enabled:
         needs = tuple([x.requires_grad for x in operands])
@@ -418,53 +429,53 @@ def _leaf(array: np.ndarray, requires_grad: bool, label) -> Tensor:
     node._g = None
     node._needs = ()
     node._locks = None
+    node._lock = None
     node._created = next(_creation_numbers)
     return node
 
 
 # --- read-only while saved ------------------------------------------------------------------------------
 
-class _SavedArrayLock:
-    """Keeps a leaf's array read-only while a recorded op may need it; lets go when the record goes.
 
-    So ``W.data[0] = 1`` between forward and backward is refused at the assignment, while the
-    course's update ``W.data -= lr * W.grad`` after ``backward()`` works (backward frees the record).
+class _SavedArrayLock:
+    """Keeps a leaf's array read-only while recorded ops may need it; lets go when they are gone.
+
+    Every op that saves the same leaf array holds the same lock object (the leaf keeps a weak
+    reference to it), so the lock is released when the last such record is freed: by
+    ``backward()`` or by the graph being discarded. Thus ``W.data[0] = 1`` between forward and
+    backward is refused at the assignment, while the course's update ``W.data -= lr * W.grad``
+    after ``backward()`` works.
     """
 
-    __slots__ = ("array",)
-    holders: dict[int, int] = {}  # id(array) -> how many live records need it
+    __slots__ = ("array", "__weakref__")
 
     def __init__(self, array: np.ndarray) -> None:
         self.array = array
-        key = id(array)
-        count = self.holders.get(key, 0)
-        self.holders[key] = count + 1
-        if count == 0:
-            array.setflags(write=False)
+        array.setflags(write=False)
 
     def __del__(self) -> None:
-        key = id(self.array)
-        count = self.holders.pop(key) - 1
-        if count:
-            self.holders[key] = count
-        else:
-            self.array.setflags(write=True)
+        self.array.setflags(write=True)
 
 
 def _lock_saved_leaves(operands: tuple, saved):
-    """Lock the writable arrays of leaf operands (parameters) that the op saved for backward."""
+    """The locks for the arrays of leaf operands (parameters) that the op saved for backward."""
     locks = None
     for x in operands:
-        if x._op is None and type(x) is Tensor:
+        if x._op is None and isinstance(x, Tensor):
             array = x.data
-            if (array.flags.writeable or id(array) in _SavedArrayLock.holders) and (
-                array is saved or (type(saved) is tuple and any([array is s for s in saved]))
-            ):
-                locks = (locks or ()) + (_SavedArrayLock(array),)
+            if array is saved or (type(saved) is tuple and any([array is s for s in saved])):
+                lock = x._lock() if x._lock is not None else None
+                if lock is None or lock.array is not array:
+                    if not array.flags.writeable:
+                        continue  # read-only already (a constant, or the caller's choice)
+                    lock = _SavedArrayLock(array)
+                    x._lock = weakref.ref(lock)
+                locks = (lock,) if locks is None else locks + (lock,)
     return locks
 
 
 # --- anomaly mode ---------------------------------------------------------------------------------------
+
 
 class _AnomalyMode:
     enabled = False
@@ -497,11 +508,13 @@ def _check_gradients(fn, parents, grads) -> None:
     for parent, grad in zip(parents, grads):
         if grad is not None and not np.all(np.isfinite(grad)):
             raise FloatingPointError(
-                f"detect_anomaly: the backward of {fn.name} produced nan or inf for {_name(parent)} {_shape_of(parent)}"
+                f"detect_anomaly: the backward of {fn.name} produced nan or inf "
+                f"for {_name(parent)} {_shape_of(parent)}"
             )
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
+
 
 def unbroadcast(grad, like: np.ndarray):
     """Sum ``grad`` over the axes that broadcasting added or stretched, back to ``like``'s shape.
@@ -632,4 +645,3 @@ def _explain(fn, operands, error: Exception) -> str:
     if "broadcast" in str(error):
         return f"{head}: shapes cannot be broadcast together"
     return f"{head}: {error}"
-

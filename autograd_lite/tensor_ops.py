@@ -31,6 +31,7 @@ class Function:
 
 # --- elementwise arithmetic (broadcasting) ------------------------------------------------------
 
+
 class Add(Function):
     name, symbol = "add", "+"
 
@@ -149,6 +150,7 @@ class Where(Function):
 
 
 # --- elementwise functions -------------------------------------------------------------------------
+
 
 class Neg(Function):
     name, symbol = "neg", "-"
@@ -289,6 +291,7 @@ class Clip(Function):
 
 # --- matrix product -------------------------------------------------------------------------------
 
+
 class MatMul(Function):
     name, symbol = "matmul", "@"
 
@@ -300,6 +303,8 @@ class MatMul(Function):
     def backward(g, saved, needs):
         # course: dW = dZ A_prev^T, dA_prev = W^T dZ; 1-D operands get a temporary axis
         a, b = saved
+        if a.ndim == 2 and b.ndim == 2:  # the course's case, Z = W A_prev
+            return (g @ b.T if needs[0] else None), (a.T @ g if needs[1] else None)
         a_vector, b_vector = a.ndim == 1, b.ndim == 1
         A = a[np.newaxis, :] if a_vector else a
         B = b[:, np.newaxis] if b_vector else b
@@ -310,15 +315,16 @@ class MatMul(Function):
             G = G[..., np.newaxis, :]
         da = db = None
         if needs[0]:
-            da = G @ np.swapaxes(B, -1, -2)
+            da = G @ B.swapaxes(-1, -2)
             da = da[..., 0, :] if a_vector else da
         if needs[1]:
-            db = np.swapaxes(A, -1, -2) @ G
+            db = A.swapaxes(-1, -2) @ G
             db = db[..., 0] if b_vector else db
         return da, db
 
 
 # --- shape ops --------------------------------------------------------------------------------------
+
 
 class Transpose(Function):
     name = "transpose"
@@ -386,6 +392,7 @@ class Stack(Function):
 
 
 # --- reductions -------------------------------------------------------------------------------------
+
 
 def _expand(g, shape):
     """``g`` broadcast to ``shape`` as a new array (faster than np.broadcast_to for small arrays)."""
@@ -515,6 +522,7 @@ class LogSoftmax(Function):
 
 
 # --- the course's cost, fused ------------------------------------------------------------------------
+
 
 class BinaryCrossEntropy(Function):
     """J = -(1/m) sum(Y log A + (1 - Y) log(1 - A)), from probabilities A or from logits Z."""

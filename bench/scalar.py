@@ -72,6 +72,7 @@ class Contender:
 
 # --- data and initial weights (numpy, fixed seed) ---------------------------------------------
 
+
 def make_moons(n: int, noise: float, rng: np.random.Generator) -> Data:
     """Two interleaving half circles, like sklearn.datasets.make_moons; labels -1 and +1."""
     n_out = n // 2
@@ -93,6 +94,7 @@ def initial_values(rng: np.random.Generator) -> list[float]:
 
 
 # --- the contenders ------------------------------------------------------------------------------
+
 
 def micrograd_contender(values: list[float], data: Data) -> Contender:
     X, y = data
@@ -162,6 +164,7 @@ def idiomatic_contender(values: list[float], data: Data) -> Contender:
 
 # --- one training step, timing, agreement check ---------------------------------------------------
 
+
 def step(c: Contender, k: int) -> Any:
     """Forward + loss, zero_grad, backward, SGD update; returns the loss node."""
     total = c.loss()
@@ -207,6 +210,7 @@ def warm_up_and_check(contenders: list[Contender]) -> None:
 
 
 # --- output ----------------------------------------------------------------------------------------
+
 
 def format_table(rows: list[tuple[str, float, float]], markdown: bool) -> str:
     base = rows[0] if rows[0][0] == "micrograd" else None

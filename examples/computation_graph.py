@@ -49,7 +49,10 @@ def logistic_regression_step(learning_rate: float = 0.1) -> None:
 
     for w in (w1, w2, b):  # gradient descent: w := w - alpha dw
         w.data -= learning_rate * w.grad
-    print(f"  after one step (alpha = {learning_rate}): w1 = {w1.data:.6f}, w2 = {w2.data:.6f}, b = {b.data:.6f}")
+    print(
+        f"  after one step (alpha = {learning_rate}): "
+        f"w1 = {w1.data:.6f}, w2 = {w2.data:.6f}, b = {b.data:.6f}"
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,131 @@
+"""Module and Parameter: models as trees of layers that own named parameters (``W1``, ``b1``, ...)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from autograd_lite.tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A Tensor that requires grad and carries a name the diagrams show (``W1``, ``b1``)."""
+
+    __slots__ = ()
+
+    def __init__(self, data, name: str | None = None, dtype=None) -> None:
+        super().__init__(np.array(data, dtype=dtype), requires_grad=True, label=name)  # owns a copy
+
+    @property
+    def name(self) -> str | None:
+        return self.label
+
+    def __repr__(self) -> str:
+        dtype = "" if self.dtype == np.float64 else f", dtype={self.dtype}"
+        return f"Parameter({self.label}, shape={self.shape}{dtype})"
+
+
+class Module:
+    """Base of every model piece. Assigning a Parameter or a Module as an attribute registers it.
+
+    ``parameters()``, ``named_parameters()``, ``zero_grad()``, ``train()`` / ``eval()``,
+    ``save(path)`` / ``load(path)``; calling the module runs ``forward``.
+    """
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "training", True)
+
+    def __setattr__(self, name: str, value) -> None:
+        if "_parameters" not in self.__dict__:
+            raise RuntimeError(f"{type(self).__name__}: call super().__init__() before assigning attributes")
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        if isinstance(value, Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        object.__setattr__(self, name, value)
+
+    def forward(self, *inputs):
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *inputs):
+        return self.forward(*inputs)
+
+    # --- parameters ---------------------------------------------------------------------------------
+    def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
+        """(name, parameter) pairs, the name being the parameter's label (``W1``) where it has one."""
+        seen = set()
+        for key, parameter in self._named_parameters(""):
+            if id(parameter) not in seen:
+                seen.add(id(parameter))
+                yield (parameter.label or key), parameter
+
+    def _named_parameters(self, prefix: str) -> Iterator[tuple[str, Parameter]]:
+        for name, parameter in self._parameters.items():
+            yield prefix + name, parameter
+        for name, module in self._modules.items():
+            yield from module._named_parameters(f"{prefix}{name}.")
+
+    def parameters(self) -> list[Parameter]:
+        return [parameter for _, parameter in self.named_parameters()]
+
+    def modules(self) -> Iterator[Module]:
+        yield self
+        for module in self._modules.values():
+            yield from module.modules()
+
+    def zero_grad(self) -> None:
+        for parameter in self.parameters():
+            parameter.grad = None
+
+    def train(self, mode: bool = True) -> Module:
+        for module in self.modules():
+            object.__setattr__(module, "training", mode)
+        return self
+
+    def eval(self) -> Module:
+        return self.train(False)
+
+    # --- saving -------------------------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        """Write the parameters to a ``.npz`` file, one array per parameter name."""
+        np.savez(path, **{name: parameter.data for name, parameter in self.named_parameters()})
+
+    def load(self, path: str | Path) -> Module:
+        """Read parameters saved by ``save``; names and shapes must match this model exactly."""
+        with np.load(path, allow_pickle=False) as stored:
+            arrays = {name: stored[name] for name in stored.files}
+        own = dict(self.named_parameters())
+        missing, unexpected = sorted(own.keys() - arrays.keys()), sorted(arrays.keys() - own.keys())
+        if missing or unexpected:
+            raise ValueError(
+                f"load {path}: parameters do not match this model"
+                + (f"; missing from the file: {', '.join(missing)}" if missing else "")
+                + (f"; in the file but not in the model: {', '.join(unexpected)}" if unexpected else "")
+            )
+        for name, parameter in own.items():
+            if arrays[name].shape != parameter.shape:
+                raise ValueError(
+                    f"load {path}: parameter {name} has shape {arrays[name].shape} in the file "
+                    f"but {parameter.shape} in the model"
+                )
+        for name, parameter in own.items():
+            parameter.data = arrays[name].astype(parameter.dtype)
+            parameter.grad = None
+        return self
+
+    # --- display ------------------------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__}({self.extra_repr()})"]
+        for name, module in self._modules.items():
+            child = repr(module).replace("\n", "\n  ")
+            lines.append(f"  ({name}): {child}")
+        return "\n".join(lines)

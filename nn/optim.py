@@ -1,0 +1,109 @@
+"""Optimizers over a model's parameters: ``step()`` updates them in place, ``zero_grad()`` clears grads.
+
+The updates are the course's (Improving Deep Neural Networks, week 2), with t counting steps:
+  gradient descent  W := W - alpha dW
+  momentum          v := beta v + (1 - beta) dW;                  W := W - alpha v
+  RMSprop           s := beta s + (1 - beta) dW^2;                W := W - alpha dW / (sqrt(s) + eps)
+  Adam              v, s as above with beta1, beta2, bias-corrected by 1 - beta^t;
+                    W := W - alpha v_hat / (sqrt(s_hat) + eps)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from autograd_lite.graph import no_grad
+from autograd_lite.tensor import Tensor
+
+
+class Optimizer:
+    def __init__(self, parameters: Iterable[Tensor], learning_rate: float) -> None:
+        self.parameters = list(parameters)
+        if not self.parameters:
+            raise ValueError(f"{type(self).__name__}: no parameters to optimize")
+        self.learning_rate = float(learning_rate)
+        self.t = 0
+
+    def zero_grad(self) -> None:
+        for parameter in self.parameters:
+            parameter.grad = None
+
+    def step(self) -> None:
+        self.t += 1
+        with no_grad():
+            for index, parameter in enumerate(self.parameters):
+                if parameter.grad is None:
+                    continue
+                change = self.update(index, parameter.grad)
+                try:
+                    parameter.data -= change
+                except ValueError as error:  # read-only: a recorded graph still needs these values
+                    raise RuntimeError(
+                        f"{type(self).__name__}.step: cannot update {parameter.label or 'a parameter'}: "
+                        "a recorded "
+                        "graph that was not backpropagated still holds its value (keep costs as numbers, "
+                        "e.g. cost.item(), or compute them under no_grad())"
+                    ) from error
+
+    def update(self, index: int, grad: np.ndarray) -> np.ndarray:
+        """The amount to subtract from parameter ``index`` given its gradient."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(learning_rate={self.learning_rate})"
+
+
+class GradientDescent(Optimizer):
+    def update(self, index: int, grad: np.ndarray) -> np.ndarray:
+        return self.learning_rate * grad
+
+
+class Momentum(Optimizer):
+    def __init__(self, parameters, learning_rate: float = 0.01, beta: float = 0.9) -> None:
+        super().__init__(parameters, learning_rate)
+        self.beta = beta
+        self.v = [np.zeros_like(p.data) for p in self.parameters]
+
+    def update(self, index: int, grad: np.ndarray) -> np.ndarray:
+        self.v[index] = self.beta * self.v[index] + (1 - self.beta) * grad
+        return self.learning_rate * self.v[index]
+
+
+class RMSprop(Optimizer):
+    def __init__(
+        self, parameters, learning_rate: float = 0.001, beta: float = 0.999, epsilon: float = 1e-8
+    ) -> None:
+        super().__init__(parameters, learning_rate)
+        self.beta, self.epsilon = beta, epsilon
+        self.s = [np.zeros_like(p.data) for p in self.parameters]
+
+    def update(self, index: int, grad: np.ndarray) -> np.ndarray:
+        self.s[index] = self.beta * self.s[index] + (1 - self.beta) * grad * grad
+        return self.learning_rate * grad / (np.sqrt(self.s[index]) + self.epsilon)
+
+
+class Adam(Optimizer):
+    def __init__(
+        self,
+        parameters,
+        learning_rate: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        epsilon: float = 1e-8,
+    ) -> None:
+        super().__init__(parameters, learning_rate)
+        self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
+        self.v = [np.zeros_like(p.data) for p in self.parameters]
+        self.s = [np.zeros_like(p.data) for p in self.parameters]
+
+    def update(self, index: int, grad: np.ndarray) -> np.ndarray:
+        self.v[index] = self.beta1 * self.v[index] + (1 - self.beta1) * grad
+        self.s[index] = self.beta2 * self.s[index] + (1 - self.beta2) * grad * grad
+        v_hat = self.v[index] / (1 - self.beta1**self.t)
+        s_hat = self.s[index] / (1 - self.beta2**self.t)
+        return self.learning_rate * v_hat / (np.sqrt(s_hat) + self.epsilon)
+
+
+OPTIMIZERS = {"gd": GradientDescent, "momentum": Momentum, "rmsprop": RMSprop, "adam": Adam}

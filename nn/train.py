@@ -1,0 +1,108 @@
+"""Training and evaluation: ``fit`` runs gradient descent on the graph; ``predict`` and ``accuracy``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from autograd_lite.graph import no_grad
+from autograd_lite.tensor import Tensor
+
+from . import losses
+from .module import Module
+from .optim import GradientDescent, Optimizer
+
+
+def fit(
+    model: Module,
+    X,
+    Y,
+    *,
+    learning_rate: float = 0.0075,
+    num_iterations: int = 2500,
+    loss: str | Callable[..., Tensor] = "binary_cross_entropy",
+    optimizer: Optimizer | None = None,
+    batch_size: int | None = None,
+    seed: int = 0,
+    l2: float = 0.0,
+    print_cost: bool = False,
+    print_every: int = 100,
+    progress: bool | None = None,
+    out=None,
+) -> list[float]:
+    """Train ``model`` on X (n_x, m) and Y (n_y, m); returns the cost of every iteration (or epoch).
+
+    Full batch by default (one iteration = forward, cost, backward, update). With ``batch_size``
+    an iteration is an epoch over minibatches shuffled as the course does (the permutation of
+    epoch k comes from seed + k + 1). ``print_cost`` prints the course's lines
+    ``Cost after iteration N: 0.693147`` every ``print_every``. ``progress`` shows a tqdm bar
+    (default: on a terminal, for runs of 1000 iterations or more).
+    """
+    out = sys.stdout if out is None else out
+    X = X if isinstance(X, Tensor) else Tensor(X)
+    Y = Y if isinstance(Y, Tensor) else Tensor(Y)
+    m = X.shape[-1]
+    if Y.shape[-1] != m:
+        raise ValueError(f"fit: X has {m} examples (columns) but Y has {Y.shape[-1]}; both must be (n, m)")
+    cost_of = losses.get(loss)
+    optimizer = optimizer if optimizer is not None else GradientDescent(model.parameters(), learning_rate)
+    if progress is None:
+        progress = num_iterations >= 1000 and sys.stderr.isatty()
+    unit = "epoch" if batch_size else "iteration"
+    model.train()
+
+    def one_step(X_batch: Tensor, Y_batch: Tensor) -> float:
+        cost = cost_of(model(X_batch), Y_batch)
+        if l2:
+            cost = cost + losses.l2_penalty(model, l2, X_batch.shape[-1])
+        optimizer.zero_grad()
+        cost.backward()
+        optimizer.step()
+        return cost.item()
+
+    costs: list[float] = []
+    bar = tqdm(range(num_iterations), disable=not progress, unit=unit, leave=False)
+    for i in bar:
+        if batch_size:
+            batches = minibatches(X.data, Y.data, batch_size, seed + i + 1)
+            cost = sum(one_step(Tensor(xb), Tensor(yb)) * xb.shape[-1] for xb, yb in batches) / m
+        else:
+            cost = one_step(X, Y)
+        costs.append(cost)
+        if print_cost and i % print_every == 0:
+            line = f"Cost after {unit} {i}: {cost:f}"
+            if progress:
+                bar.write(line, file=out)
+            else:
+                print(line, file=out)
+    bar.close()
+    return costs
+
+
+def minibatches(X: np.ndarray, Y: np.ndarray, batch_size: int, seed: int):
+    """The course's random_mini_batches: shuffle columns with np.random.seed(seed), then cut."""
+    m = X.shape[-1]
+    permutation = np.random.RandomState(seed).permutation(m)
+    X, Y = X[..., permutation], Y[..., permutation]
+    return [(X[..., k : k + batch_size], Y[..., k : k + batch_size]) for k in range(0, m, batch_size)]
+
+
+def predict(model: Module, X) -> np.ndarray:
+    """Predictions for X's columns: 1.0 where A > 0.5 (one output unit), else the argmax class."""
+    with no_grad():
+        A = model(X if isinstance(X, Tensor) else Tensor(X)).data
+    if A.shape[0] == 1:
+        return (A > 0.5).astype(np.float64)
+    return np.argmax(A, axis=0)[np.newaxis, :].astype(np.float64)
+
+
+def accuracy(model: Module, X, Y) -> float:
+    """Percentage of examples predicted right (the course's ``100 - mean(|Y_hat - Y|) * 100``)."""
+    labels = np.asarray(Y.data if isinstance(Y, Tensor) else Y)
+    predictions = predict(model, X)
+    if labels.shape != predictions.shape and labels.shape[0] > 1:  # one-hot labels
+        labels = np.argmax(labels, axis=0)[np.newaxis, :]
+    return float(np.mean(predictions == labels) * 100)
