@@ -25,7 +25,10 @@ def main() -> None:
 
     layer_dims = [int(n) for n in args.layers.split(",")]
     init = args.init or ("small" if len(layer_dims) == 3 else "deep")
-    data = nn.datasets.load_catvnoncat(args.data)
+    try:
+        data = nn.datasets.load_catvnoncat(args.data)
+    except (FileNotFoundError, ImportError, ValueError) as problem:
+        parser.error(str(problem))
     model = nn.DeepNetwork(
         layer_dims, hidden_activation="relu", output_activation="sigmoid", init=init, seed=1
     )

@@ -20,7 +20,10 @@ def main() -> None:
     parser.add_argument("--learning-rate", type=float, default=0.005)
     args = parser.parse_args()
 
-    data = nn.datasets.load_catvnoncat(args.data)
+    try:
+        data = nn.datasets.load_catvnoncat(args.data)
+    except (FileNotFoundError, ImportError, ValueError) as problem:
+        parser.error(str(problem))
     print(f"X_train: {data.X_train.shape}, X_test: {data.X_test.shape}")
     model = nn.LogisticRegression(n_x=data.X_train.shape[0])  # w = 0, b = 0
     costs = nn.fit(
