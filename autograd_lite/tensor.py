@@ -94,7 +94,14 @@ class Tensor(Node):
         return _leaf(self.data, False, self.label)
 
     def __len__(self) -> int:
+        if not self.data.ndim:
+            raise TypeError(f"len() of a 0-d tensor ({_name(self)})")
         return len(self.data)
+
+    def __iter__(self):
+        """The rows (sub-tensors along axis 0), each on the graph."""
+        for index in range(len(self)):
+            yield self[index]
 
     def __repr__(self) -> str:
         label = f"label={self.label!r}, " if self.label is not None else ""
@@ -343,11 +350,17 @@ def binary_cross_entropy(prediction, Y, logits: bool = False, reduction: str = "
         raise ValueError(
             f"binary_cross_entropy: reduction must be 'mean', 'sum' or 'none', not {reduction!r}"
         )
-    prediction, Y = _pair(prediction, Y)
-    if prediction.shape != Y.shape:
+    prediction = _as_node(prediction)
+    if not isinstance(Y, Node):  # labels given as a number or an array
+        Y = _constant(
+            np.array(
+                np.broadcast_to(np.asarray(Y, dtype=_float_dtype(prediction)), np.shape(prediction.data))
+            )
+        )
+    if np.shape(prediction.data) != np.shape(Y.data):
         raise ShapeError(
-            f"binary_cross_entropy: prediction {_name(prediction)} {prediction.shape} and labels "
-            f"{_name(Y)} {Y.shape} must have the same shape"
+            f"binary_cross_entropy: prediction {_name(prediction)} {_shape_of(prediction)} and labels "
+            f"{_name(Y)} {_shape_of(Y)} must have the same shape"
         )
     return apply(ops.BinaryCrossEntropy, prediction, Y, logits=bool(logits), reduction=reduction)
 
@@ -404,7 +417,7 @@ def _record(out, operands: tuple, saved, fn) -> Tensor:
             node._saved = saved
             node._op = fn
             node._needs = needs
-            node._locks = _lock_saved_leaves(operands, saved)
+            node._locks = _lock_saved_leaves(operands, saved, out)
             if _anomaly.enabled:
                 _check_finite(node, fn, operands)
             return node
@@ -457,13 +470,21 @@ class _SavedArrayLock:
         self.array.setflags(write=True)
 
 
-def _lock_saved_leaves(operands: tuple, saved):
-    """The locks for the arrays of leaf operands (parameters) that the op saved for backward."""
+def _lock_saved_leaves(operands: tuple, saved, out: np.ndarray):
+    """Locks for the arrays of leaf operands (parameters) that the op saved or that its output views.
+
+    A view such as ``W.T`` shares W's memory, and a later op may save it, so it counts as saved.
+    """
     locks = None
+    viewed = out.base
     for x in operands:
         if x._op is None and isinstance(x, Tensor):
             array = x.data
-            if array is saved or (type(saved) is tuple and any([array is s for s in saved])):
+            if (
+                array is saved
+                or (type(saved) is tuple and any([array is s for s in saved]))
+                or (viewed is not None and (viewed is array or viewed is array.base))
+            ):
                 lock = x._lock() if x._lock is not None else None
                 if lock is None or lock.array is not array:
                     if not array.flags.writeable:

@@ -331,7 +331,8 @@ class Transpose(Function):
 
     @staticmethod
     def forward(a, axes):
-        return np.transpose(a, axes), axes
+        out = np.transpose(a, axes)  # validates the axes first
+        return out, None if axes is None else tuple(axis % a.ndim for axis in axes)
 
     @staticmethod
     def backward(g, axes, needs):

@@ -47,10 +47,16 @@ class Dense(Module):
         suffix = "" if index is None else str(index)
         self.W = Parameter(initializers.get(init)(rng, self.n_out, self.n_in), name=f"W{suffix}", dtype=dtype)
         self.b = Parameter(np.zeros((self.n_out, 1)), name=f"b{suffix}", dtype=dtype)
+        self.index = index
 
     def forward(self, A_prev: Tensor) -> Tensor:
         Z = self.W @ A_prev + self.b  # course: Z[l] = W[l] A[l-1] + b[l]
-        return self.g(Z)  # A[l] = g[l](Z[l])
+        A = self.g(Z)  # A[l] = g[l](Z[l])
+        if self.index is not None:  # the course's names, shown in diagrams
+            Z.label = f"Z{self.index}"
+            if A is not Z:
+                A.label = f"A{self.index}"
+        return A
 
     def extra_repr(self) -> str:
         return f"{self.W.label} {self.W.shape}, {self.b.label} {self.b.shape}, {self.activation}"
@@ -64,7 +70,8 @@ class Sequential(Module):
         self.layers = list(layers)
         for number, layer in enumerate(layers, start=1):
             setattr(self, f"layer{number}", layer)
-            if isinstance(layer, Dense) and layer.W.label == "W":
+            if isinstance(layer, Dense) and layer.index is None:
+                layer.index = number
                 layer.W.label, layer.b.label = f"W{number}", f"b{number}"
 
     def forward(self, A: Tensor) -> Tensor:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from autograd_lite.graph import next_creation_number
 from autograd_lite.tensor import Tensor
 
 
@@ -38,6 +39,7 @@ class Module:
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_modules", {})
         object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_span", None)
 
     def __setattr__(self, name: str, value) -> None:
         if "_parameters" not in self.__dict__:
@@ -54,7 +56,11 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *inputs):
-        return self.forward(*inputs)
+        # remember which creation numbers this call's nodes got, so diagrams can group them by module
+        first = next_creation_number()
+        output = self.forward(*inputs)
+        object.__setattr__(self, "_span", (first, next_creation_number()))
+        return output
 
     # --- parameters ---------------------------------------------------------------------------------
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:

@@ -1,5 +1,15 @@
 """autograd_lite.viz: graphviz diagrams of the forward pass (values) and the backward pass (gradients).
 
-Installed inside the ``autograd_lite`` namespace (its folder sits at the repository root); the
-drawing functions build on the graph walk in ``autograd_lite.graph``.
+from autograd_lite import Scalar, viz
+a, b, c = Scalar(5.0, label="a"), Scalar(3.0, label="b"), Scalar(2.0, label="c")
+J = (3 * (a + (b * c).named("u")).named("v")).named("J")
+J.backward()
+viz.draw(J, view="both")                 # a graphviz.Digraph; displays inline in Jupyter
+viz.render(J, "J.svg", view="backward")  # SVG without a system Graphviz
+viz.to_html(J, "J.html")                 # step through backprop in a browser
 """
+
+from .draw import VIEWS, Diagram, draw
+from .render import FORMATS, render, svg_from_dot, system_dot
+
+__all__ = ["FORMATS", "VIEWS", "Diagram", "draw", "render", "svg_from_dot", "system_dot"]

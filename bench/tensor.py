@@ -1,0 +1,683 @@
+"""Benchmark: one training step of the course's networks, autograd-lite Tensors vs. NumPy and peers.
+
+What is measured: one full training step, i.e. forward pass, the course's cross-entropy cost written
+from primitives, J = -(1/m) * sum(Y * log(A) + (1 - Y) * log(1 - A)), backward pass, and a
+gradient-descent update W -= lr * dW of every parameter, for two networks (examples are columns):
+
+  tiny  [2, 4, 1]                tanh hidden, sigmoid output, m = 400, X ~ N(0, 1) (2, 400), random 0/1
+                                 labels, weights randn * 0.01, zero biases, lr 1.2 (the planar-data net);
+  deep  [12288, 20, 7, 5, 1]     relu hidden, sigmoid output, m = 209, X ~ U[0, 1) (12288, 209) (the
+                                 cat data's shape), random 0/1 labels, weights randn / sqrt(n_prev), zero
+                                 biases, lr 0.0075; in float64 and, for the first three contenders below,
+                                 in float32 as well.
+
+Contenders, all in this process, on the same data and the same initial weights:
+  hand-written NumPy     the course's equations: Z = W A + b, A = g(Z); dZ_L = A_L - Y,
+                         dW = dZ A_prev^T / m, db = sum(dZ, axis=1, keepdims=True) / m, dA_prev = W^T dZ,
+                         dZ = dA * g'(Z); the unused dA0 = W1^T dZ1 is not computed
+  autograd-lite Tensor   parameters Tensor(..., requires_grad=True), J.backward(), W.data -= lr * W.grad
+  PyTorch (CPU)          torch.from_numpy copies, loss.backward(), update under torch.no_grad()
+  MyGrad                 mygrad tensors (X and Y constant), backward(), update via .data, null_grad()
+  HIPS autograd          autograd.value_and_grad (autograd.grad plus the cost it computes anyway) of a
+                         cost function of the parameter list
+PyTorch, MyGrad and HIPS autograd are optional: a contender whose package does not import is skipped
+with a note. Install them with `pip install mygrad autograd torch==2.13.0` (the CPU wheel).
+
+Correctness guard (not a timing assert): before timing, every contender runs two steps from the
+initial weights; their step-0 costs must agree to 1e-9 relative in float64 (1e-4 in float32), and so
+must the step-1 costs; the parameter changes of the first step (-lr * gradient) must agree to 1e-6
+(1e-2 in float32), relative, in norm.
+
+Timing: time.perf_counter, median over repeats, contenders interleaved round-robin within each repeat
+(the starting contender rotates), parameters reset to the initial weights before every timed block,
+gc.collect() before it (the collector stays on). Tiny: each repeat times a block of steps and reports
+microseconds per step (21 repeats x 300 steps; --quick: 5 x 100). Deep: each repeat times one step,
+reported in milliseconds (9 repeats; --quick: 3). All BLAS/OpenMP
+libraries (and torch) are pinned to one thread, so the ratios compare the code, not the thread counts.
+
+Peak memory (deep net): tracemalloc's peak of the allocations made during one step. NumPy reports its
+array buffers to tracemalloc, so this covers hand NumPy, autograd-lite, MyGrad and HIPS autograd;
+PyTorch allocates outside Python's tracer (n/a).
+
+Run from the repository root (with PYTHONPATH=. unless autograd-lite is installed):
+
+    python bench/tensor.py [--quick] [--markdown] [--only tiny|deep]
+
+A full run takes about a quarter of a minute; --markdown prints the tables as Markdown for the README.
+"""
+
+from __future__ import annotations
+
+import os
+
+# One thread for every BLAS / OpenMP runtime, set before NumPy (or torch) is imported.
+os.environ["OMP_NUM_THREADS"] = "1"
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+os.environ["MKL_NUM_THREADS"] = "1"
+os.environ["VECLIB_MAXIMUM_THREADS"] = "1"
+os.environ["NUMEXPR_NUM_THREADS"] = "1"
+
+import argparse
+import gc
+import importlib
+import importlib.metadata
+import math
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+from autograd_lite import Tensor
+
+SEED = 1
+TINY_TARGET = 2.0  # autograd-lite Tensor vs. hand-written NumPy, tiny net, float64
+DEEP_TARGET = 1.05  # the same, deep net, float64
+TARGETS = "tiny: <= 2.0x NumPy (PyTorch ~3.4x); deep float64: <= 1.05x NumPy"
+
+NUMPY = "hand-written NumPy"
+OURS = "autograd-lite Tensor"
+TORCH = "PyTorch"
+MYGRAD = "MyGrad"
+HIPS = "HIPS autograd"
+
+
+def _optional(module: str) -> tuple[Any, str | None]:
+    """Import an optional peer: (module, None), or (None, why it could not be imported)."""
+    try:
+        return importlib.import_module(module), None
+    except Exception as error:  # ImportError, or a broken install that fails while importing
+        return None, f"{type(error).__name__}: {error}"
+
+
+torch, TORCH_MISSING = _optional("torch")
+if torch is not None:
+    torch.set_num_threads(1)
+mygrad, MYGRAD_MISSING = _optional("mygrad")
+mygrad_activations, _ = _optional("mygrad.nnet.activations")
+hips, HIPS_MISSING = _optional("autograd")
+hips_numpy, _ = _optional("autograd.numpy")
+
+
+# --- the two problems -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A network, its data and initial parameters (W1, b1, ..., WL, bL), all of one dtype."""
+
+    name: str
+    dims: tuple[int, ...]
+    hidden: str  # activation of the hidden layers: "tanh" or "relu" (the output is sigmoid)
+    X: np.ndarray
+    Y: np.ndarray
+    init: tuple[np.ndarray, ...]
+    lr: float
+
+    @property
+    def m(self) -> int:
+        return self.X.shape[1]
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.X.dtype
+
+    @property
+    def layers(self) -> int:
+        return len(self.dims) - 1
+
+    def astype(self, dtype: type[np.floating]) -> Problem:
+        """The same problem with data and initial weights cast (rounded) to ``dtype``."""
+        return Problem(
+            self.name,
+            self.dims,
+            self.hidden,
+            self.X.astype(dtype),
+            self.Y.astype(dtype),
+            tuple(p.astype(dtype) for p in self.init),
+            self.lr,
+        )
+
+    def describe(self) -> str:
+        dims = ", ".join(map(str, self.dims))
+        return f"{self.name} net [{dims}], {self.hidden}/sigmoid, m = {self.m}, lr {self.lr}"
+
+
+def _initial_parameters(rng: np.random.Generator, dims: Sequence[int], scale) -> tuple[np.ndarray, ...]:
+    params: list[np.ndarray] = []
+    for n_prev, n in pairwise(dims):
+        params += [rng.standard_normal((n, n_prev)) * scale(n_prev), np.zeros((n, 1))]
+    return tuple(params)
+
+
+def tiny_problem() -> Problem:
+    rng = np.random.default_rng(SEED)
+    dims, m = (2, 4, 1), 400
+    X = rng.standard_normal((dims[0], m))
+    Y = rng.integers(0, 2, (1, m)).astype(np.float64)
+    init = _initial_parameters(rng, dims, lambda n_prev: 0.01)
+    return Problem("tiny", dims, "tanh", X, Y, init, lr=1.2)
+
+
+def deep_problem() -> Problem:
+    rng = np.random.default_rng(SEED)
+    dims, m = (12288, 20, 7, 5, 1), 209
+    X = rng.random((dims[0], m))
+    Y = rng.integers(0, 2, (1, m)).astype(np.float64)
+    init = _initial_parameters(rng, dims, lambda n_prev: 1.0 / math.sqrt(n_prev))
+    return Problem("deep", dims, "relu", X, Y, init, lr=0.0075)
+
+
+# --- contenders ---------------------------------------------------------------------------------------
+
+
+class Contender:
+    """One implementation of the training step. ``step`` returns the cost before its update."""
+
+    name: str
+    traced = True  # its arrays are NumPy's, so tracemalloc sees them
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.reset()
+
+    def reset(self) -> None:
+        """Parameters back to the problem's initial weights (fresh copies)."""
+        raise NotImplementedError
+
+    def step(self) -> float:
+        """One training step: forward, cost, backward, update. Returns the cost."""
+        raise NotImplementedError
+
+    def parameters(self) -> list[np.ndarray]:
+        """The current parameters as NumPy arrays (for the correctness guard)."""
+        raise NotImplementedError
+
+
+class HandNumpy(Contender):
+    """The course's forward and backward equations, written out with NumPy."""
+
+    name = NUMPY
+
+    def reset(self) -> None:
+        self.params = [p.copy() for p in self.problem.init]
+
+    def step(self) -> float:
+        problem, params = self.problem, self.params
+        X, Y, m, L, lr = problem.X, problem.Y, problem.m, problem.layers, problem.lr
+        tanh_hidden = problem.hidden == "tanh"
+        # forward: Z = W A_prev + b, A = g(Z); keep (A_prev, Z, A) for the backward pass
+        caches = []
+        A = X
+        for layer in range(L):
+            W, b = params[2 * layer], params[2 * layer + 1]
+            Z = W @ A + b
+            if layer == L - 1:
+                A_next = 1 / (1 + np.exp(-Z))
+            elif tanh_hidden:
+                A_next = np.tanh(Z)
+            else:
+                A_next = np.maximum(Z, 0)
+            caches.append((A, Z, A_next))
+            A = A_next
+        cost = -(1 / m) * np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A))
+        # backward: dZ_L = A_L - Y, then dW, db, dA_prev = W^T dZ, dZ = dA * g'(Z) layer by layer
+        grads = [None] * len(params)
+        dZ = A - Y
+        for layer in reversed(range(L)):
+            A_prev = caches[layer][0]
+            grads[2 * layer] = dZ @ A_prev.T / m
+            grads[2 * layer + 1] = np.sum(dZ, axis=1, keepdims=True) / m
+            if layer > 0:  # dA0 = W1^T dZ1 would be unused: skip it
+                dA_prev = params[2 * layer].T @ dZ
+                _, Z_prev, A_prev = caches[layer - 1]
+                dZ = dA_prev * (1 - A_prev**2) if tanh_hidden else dA_prev * (Z_prev > 0)
+        for param, grad in zip(params, grads, strict=True):
+            param -= lr * grad
+        return float(cost)
+
+    def parameters(self) -> list[np.ndarray]:
+        return self.params
+
+
+class Ours(Contender):
+    """autograd-lite Tensors: the forward pass and cost as written in the course, then backward()."""
+
+    name = OURS
+
+    def __init__(self, problem: Problem) -> None:
+        self.X = Tensor(problem.X)  # constants: no gradient is computed for them
+        self.Y = Tensor(problem.Y)
+        super().__init__(problem)
+
+    def reset(self) -> None:
+        self.params = [Tensor(p.copy(), requires_grad=True) for p in self.problem.init]
+
+    def step(self) -> float:
+        problem, params, Y = self.problem, self.params, self.Y
+        m, L, lr = problem.m, problem.layers, problem.lr
+        tanh_hidden = problem.hidden == "tanh"
+        for param in params:
+            param.grad = None
+        A = self.X
+        for layer in range(L):
+            Z = params[2 * layer] @ A + params[2 * layer + 1]
+            A = Z.sigmoid() if layer == L - 1 else Z.tanh() if tanh_hidden else Z.relu()
+        J = -(1 / m) * (Y * A.log() + (1 - Y) * (1 - A).log()).sum()
+        J.backward()
+        for param in params:
+            param.data -= lr * param.grad
+        return J.item()
+
+    def parameters(self) -> list[np.ndarray]:
+        return [p.data for p in self.params]
+
+
+class Torch(Contender):
+    """PyTorch on the CPU, one thread; the same expressions with torch functions."""
+
+    name = TORCH
+    traced = False  # torch's allocator is invisible to tracemalloc
+
+    def __init__(self, problem: Problem) -> None:
+        self.X = torch.from_numpy(problem.X.copy())
+        self.Y = torch.from_numpy(problem.Y.copy())
+        super().__init__(problem)
+
+    def reset(self) -> None:
+        self.params = [torch.from_numpy(p.copy()).requires_grad_() for p in self.problem.init]
+
+    def step(self) -> float:
+        problem, params, Y = self.problem, self.params, self.Y
+        m, L, lr = problem.m, problem.layers, problem.lr
+        hidden = torch.tanh if problem.hidden == "tanh" else torch.relu
+        A = self.X
+        for layer in range(L):
+            Z = params[2 * layer] @ A + params[2 * layer + 1]
+            A = torch.sigmoid(Z) if layer == L - 1 else hidden(Z)
+        J = -(1 / m) * (Y * torch.log(A) + (1 - Y) * torch.log(1 - A)).sum()
+        J.backward()
+        with torch.no_grad():
+            for param in params:
+                param -= lr * param.grad
+                param.grad = None
+        return J.item()
+
+    def parameters(self) -> list[np.ndarray]:
+        return [p.detach().numpy() for p in self.params]
+
+
+class MyGrad(Contender):
+    """MyGrad tensors; X and Y are constants, so no gradient is computed for them."""
+
+    name = MYGRAD
+
+    def __init__(self, problem: Problem) -> None:
+        self.X = mygrad.tensor(problem.X.copy(), constant=True)
+        self.Y = mygrad.tensor(problem.Y.copy(), constant=True)
+        super().__init__(problem)
+
+    def reset(self) -> None:
+        self.params = [mygrad.tensor(p.copy()) for p in self.problem.init]
+
+    def step(self) -> float:
+        problem, params, Y = self.problem, self.params, self.Y
+        m, L, lr = problem.m, problem.layers, problem.lr
+        hidden = mygrad.tanh if problem.hidden == "tanh" else mygrad_activations.relu
+        A = self.X
+        for layer in range(L):
+            Z = params[2 * layer] @ A + params[2 * layer + 1]
+            A = mygrad_activations.sigmoid(Z) if layer == L - 1 else hidden(Z)
+        J = -(1 / m) * mygrad.sum(Y * mygrad.log(A) + (1 - Y) * mygrad.log(1 - A))
+        J.backward()
+        for param in params:
+            param.data -= lr * param.grad
+            param.null_grad()
+        return J.item()
+
+    def parameters(self) -> list[np.ndarray]:
+        return [p.data for p in self.params]
+
+
+class Hips(Contender):
+    """HIPS autograd: value_and_grad of a cost function of the parameter list."""
+
+    name = HIPS
+
+    def __init__(self, problem: Problem) -> None:
+        self.value_and_grad = hips.value_and_grad(self.cost)
+        super().__init__(problem)
+
+    def cost(self, params: list[np.ndarray]) -> Any:
+        anp, problem = hips_numpy, self.problem
+        L, m, Y = problem.layers, problem.m, problem.Y
+        A = problem.X
+        for layer in range(L):
+            Z = params[2 * layer] @ A + params[2 * layer + 1]
+            if layer == L - 1:
+                A = 1 / (1 + anp.exp(-Z))
+            elif problem.hidden == "tanh":
+                A = anp.tanh(Z)
+            else:
+                A = anp.maximum(Z, 0.0)
+        return -(1 / m) * anp.sum(Y * anp.log(A) + (1 - Y) * anp.log(1 - A))
+
+    def reset(self) -> None:
+        self.params = [p.copy() for p in self.problem.init]
+
+    def step(self) -> float:
+        cost, grads = self.value_and_grad(self.params)
+        lr = self.problem.lr
+        for param, grad in zip(self.params, grads, strict=True):
+            param -= lr * grad
+        return float(cost)
+
+    def parameters(self) -> list[np.ndarray]:
+        return self.params
+
+
+def contenders_for(problem: Problem) -> list[Contender]:
+    """Every available contender for this problem (MyGrad and HIPS autograd only in float64)."""
+    chosen: list[type[Contender]] = [HandNumpy, Ours]
+    if torch is not None:
+        chosen.append(Torch)
+    if problem.dtype == np.float64:
+        if mygrad is not None:
+            chosen.append(MyGrad)
+        if hips is not None:
+            chosen.append(Hips)
+    return [kind(problem) for kind in chosen]
+
+
+# --- correctness guard, timing, memory ---------------------------------------------------------------
+
+
+def check_agreement(contenders: Sequence[Contender]) -> float:
+    """Two steps per contender from the initial weights; costs and first updates must agree.
+
+    Returns the largest relative difference of the step-0 costs from hand-written NumPy's.
+    Also serves as the warm-up.
+    """
+    float64 = contenders[0].problem.dtype == np.float64
+    cost_tol, update_tol = (1e-9, 1e-6) if float64 else (1e-4, 1e-2)
+    results = {}
+    for contender in contenders:
+        contender.reset()
+        before = [p.copy() for p in contender.parameters()]
+        cost0 = contender.step()
+        after = contender.parameters()
+        update = np.concatenate([(p - q).ravel() for p, q in zip(after, before, strict=True)])
+        cost1 = contender.step()
+        results[contender.name] = (cost0, cost1, update)
+    ref0, ref1, ref_update = results[contenders[0].name]
+    worst = 0.0
+    for name, (cost0, cost1, update) in results.items():
+        problems = []
+        if not math.isclose(cost0, ref0, rel_tol=cost_tol):
+            problems.append(f"step-0 cost {cost0!r} vs. {ref0!r}")
+        if not math.isclose(cost1, ref1, rel_tol=cost_tol):
+            problems.append(f"step-1 cost {cost1!r} vs. {ref1!r}")
+        update_error = float(np.linalg.norm(update - ref_update) / np.linalg.norm(ref_update))
+        if not update_error <= update_tol:
+            problems.append(f"first update differs by {update_error:.2e} (relative, in norm)")
+        if problems:
+            raise AssertionError(f"{name} disagrees with {contenders[0].name}: " + "; ".join(problems))
+        worst = max(worst, abs(cost0 - ref0) / abs(ref0))
+    return worst
+
+
+def time_round_robin(contenders: Sequence[Contender], repeats: int, steps: int) -> dict[str, list[float]]:
+    """Seconds per step, one sample per repeat and contender; contenders take turns within a repeat."""
+    samples: dict[str, list[float]] = {c.name: [] for c in contenders}
+    for repeat in range(repeats):
+        shift = repeat % len(contenders)
+        for contender in [*contenders[shift:], *contenders[:shift]]:
+            contender.reset()
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(steps):
+                contender.step()
+            samples[contender.name].append((time.perf_counter() - start) / steps)
+    return samples
+
+
+def peak_step_memory(contender: Contender) -> float | None:
+    """Peak MB that one step allocates (tracemalloc), or None if its allocator is not traced."""
+    if not contender.traced:
+        return None
+    contender.reset()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        contender.step()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20
+
+
+@dataclass
+class Run:
+    """The results for one problem in one dtype."""
+
+    problem: Problem
+    repeats: int
+    steps: int
+    cost_agreement: float
+    times: dict[str, list[float]]
+    peaks: dict[str, float | None] = field(default_factory=dict)
+
+    def median(self, name: str) -> float | None:
+        return statistics.median(self.times[name]) if name in self.times else None
+
+    def ratio(self, name: str) -> float | None:
+        value = self.median(name)
+        return None if value is None else value / self.median(NUMPY)
+
+    def peak_ratio(self, name: str) -> float | None:
+        value, base = self.peaks.get(name), self.peaks.get(NUMPY)
+        return None if value is None or not base else value / base
+
+
+def run(problem: Problem, repeats: int, steps: int, memory: bool) -> Run:
+    contenders = contenders_for(problem)
+    agreement = check_agreement(contenders)
+    times = time_round_robin(contenders, repeats, steps)
+    result = Run(problem, repeats, steps, agreement, times)
+    if memory:
+        result.peaks = {c.name: peak_step_memory(c) for c in contenders}
+    return result
+
+
+# --- report --------------------------------------------------------------------------------------------
+
+
+def _versions() -> str:
+    parts = [f"Python {platform.python_version()}", f"NumPy {np.__version__}"]
+    try:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        parts[-1] += f" ({blas['name']} {blas.get('version', '')})".replace(" )", ")")
+    except Exception:  # older NumPy: no dict mode
+        pass
+    peers = (("PyTorch", torch, "torch"), ("MyGrad", mygrad, "mygrad"), ("HIPS autograd", hips, "autograd"))
+    for label, module, distribution in peers:
+        if module is not None:
+            parts.append(f"{label} {_version(module, distribution)}")
+    return ", ".join(parts)
+
+
+def _version(module: Any, distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return getattr(module, "__version__", "?")
+
+
+def _cpu() -> str:
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _missing_notes() -> list[str]:
+    notes = []
+    for name, why in ((TORCH, TORCH_MISSING), (MYGRAD, MYGRAD_MISSING), (HIPS, HIPS_MISSING)):
+        if why is not None:
+            notes.append(f"{name} skipped: not importable ({why})")
+    return notes
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}x"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], markdown: bool) -> str:
+    if markdown:
+        rule = "|" + "|".join([":---"] + ["---:"] * (len(header) - 1)) + "|"
+        lines = ["| " + " | ".join(header) + " |", rule]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        return "\n".join(lines)
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:  # first column left-aligned, numbers right-aligned
+        cells = [cell.rjust(width) for cell, width in zip(row, widths, strict=True)]
+        cells[0] = row[0].ljust(widths[0])
+        lines.append("  " + "  ".join(cells))
+    return "\n".join(lines)
+
+
+def _verdict(ratio: float | None, target: float) -> str:
+    if ratio is None:
+        return "not measured"
+    return f"{ratio:.2f}x, {'met' if ratio <= target else 'NOT met'}"
+
+
+def report_tiny(result: Run, markdown: bool) -> str:
+    problem = result.problem
+    micro = "µs" if markdown else "us"
+    title = f"{problem.describe()}, float64"
+    note = (
+        f"median of {result.repeats} repeats x {result.steps} steps, {micro} per step; step-0 costs "
+        f"differ from NumPy's by at most {result.cost_agreement:.1e} (relative)"
+    )
+    rows = [
+        [name, _number(statistics.median(times) * 1e6), _number(min(times) * 1e6), _ratio(result.ratio(name))]
+        for name, times in result.times.items()
+    ]
+    header = ["contender", f"median {micro}/step", f"min {micro}/step", "x NumPy"]
+    ours = _verdict(result.ratio(OURS), TINY_TARGET)
+    target = f"target tiny: <= {TINY_TARGET}x NumPy (PyTorch ~3.4x): ours {ours}"
+    if TORCH in result.times:
+        target += f"; PyTorch {_ratio(result.ratio(TORCH))}"
+    title = f"**{title}**  " if markdown else title
+    return "\n".join([title, note, "", _table(header, rows, markdown), "", target])
+
+
+def report_deep(results: Sequence[Run], markdown: bool) -> str:
+    by_dtype = {str(r.problem.dtype): r for r in results}
+    first = results[0]
+    x_mb = first.problem.X.nbytes / 2**20
+    agreement = ", ".join(f"{d} {r.cost_agreement:.1e}" for d, r in by_dtype.items())
+    names = list(dict.fromkeys(name for r in results for name in r.times))
+    bold = (lambda text: f"**{text}**  ") if markdown else (lambda text: text)
+
+    time_header = ["contender"]
+    for dtype in by_dtype:
+        time_header += [f"{dtype} median ms", "min ms", "x NumPy"]
+    time_rows = []
+    for name in names:
+        row = [name]
+        for r in by_dtype.values():
+            times = r.times.get(name)
+            if times is None:
+                row += ["-", "-", "-"]
+            else:
+                median, fastest = statistics.median(times), min(times)
+                row += [_number(median * 1e3), _number(fastest * 1e3), _ratio(r.ratio(name))]
+        time_rows.append(row)
+
+    memory_header = ["contender"]
+    for dtype in by_dtype:
+        memory_header += [f"peak MB {dtype}", "x NumPy"]
+    memory_rows = []
+    for name in names:
+        row = [name]
+        for r in by_dtype.values():
+            if name in r.peaks and r.peaks[name] is None:
+                row += ["n/a", "n/a"]  # not traced (PyTorch)
+            else:
+                row += [_number(r.peaks.get(name)), _ratio(r.peak_ratio(name))]
+        memory_rows.append(row)
+
+    lines = [
+        bold(f"{first.problem.describe()}, {' and '.join(by_dtype)}: time per step"),
+        f"median of {first.repeats} repeats x 1 step, ms; step-0 costs differ from NumPy's by at most "
+        f"({agreement}) (relative)",
+        "",
+        _table(time_header, time_rows, markdown),
+        "",
+    ]
+    if "float64" in by_dtype:
+        ratio = by_dtype["float64"].ratio(OURS)
+        lines.append(f"target deep float64: <= {DEEP_TARGET}x NumPy: ours {_verdict(ratio, DEEP_TARGET)}")
+    if MYGRAD in names or HIPS in names:
+        lines.append("MyGrad and HIPS autograd run in float64 only.")
+    lines += [
+        "",
+        bold(f"{first.problem.name} net: peak memory of one step"),
+        f"tracemalloc peak of what one step allocates, MB (X itself is {x_mb:.1f} MB in "
+        f"{first.problem.dtype}; PyTorch's allocator is not traced)",
+        "",
+        _table(memory_header, memory_rows, markdown),
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and steps (a smoke run)")
+    parser.add_argument("--markdown", action="store_true", help="print Markdown tables for a README")
+    parser.add_argument("--only", choices=("tiny", "deep"), help="run only one of the two networks")
+    args = parser.parse_args(argv)
+
+    tiny_repeats, tiny_steps, deep_repeats = (5, 100, 3) if args.quick else (21, 300, 9)
+    header = [
+        "autograd-lite Tensor benchmark: one training step (forward, cross-entropy cost from primitives, "
+        "backward, gradient-descent update)",
+        f"{_versions()}; one BLAS/OpenMP thread; {_cpu()}",
+        f"targets: {TARGETS}",
+        *_missing_notes(),
+    ]
+    print("\n".join(f"{line}  " if args.markdown else line for line in header), flush=True)
+
+    if args.only in (None, "tiny"):
+        print(f"running tiny ({tiny_repeats} repeats x {tiny_steps} steps) ...", file=sys.stderr, flush=True)
+        tiny = run(tiny_problem(), tiny_repeats, tiny_steps, memory=False)
+        print("\n" + report_tiny(tiny, args.markdown), flush=True)
+    if args.only in (None, "deep"):
+        deep64 = deep_problem()
+        results = []
+        for problem in (deep64, deep64.astype(np.float32)):
+            print(f"running deep {problem.dtype} ({deep_repeats} repeats) ...", file=sys.stderr, flush=True)
+            results.append(run(problem, deep_repeats, 1, memory=True))
+        print("\n" + report_deep(results, args.markdown), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
