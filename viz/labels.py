@@ -98,7 +98,8 @@ def array_text(array: np.ndarray) -> str:
         return f"{values}" if not array.shape else f"({shape}{dtype}) {' '.join(values.split())}"
     if array.size == 0:
         return f"({shape}{dtype}) empty"
-    return f"({shape}{dtype}) mean {number(array.mean(), 3)}, min {number(array.min(), 3)}, max {number(array.max(), 3)}"
+    low, mean, high = (number(statistic, 3) for statistic in (array.min(), array.mean(), array.max()))
+    return f"({shape}{dtype}) mean {mean}, min {low}, max {high}"
 
 
 def grad_name(node: Node, name: str, root_name: str) -> str:
