@@ -10,7 +10,7 @@ Notation: examples are columns (``X`` has shape ``(n_x, m)``), ``W[l]`` has shap
     print(f"train accuracy: {nn.accuracy(model, X, Y):.2f} %")
 """
 
-from . import datasets, init, losses, optim
+from . import course, datasets, init, losses, optim
 from .layers import ACTIVATIONS, DeepNetwork, Dense, LogisticRegression, Sequential
 from .losses import binary_cross_entropy, l2_penalty, mean_squared_error, softmax_cross_entropy
 from .module import Module, Parameter
@@ -32,6 +32,7 @@ __all__ = [
     "Sequential",
     "accuracy",
     "binary_cross_entropy",
+    "course",
     "datasets",
     "fit",
     "init",

@@ -11,5 +11,17 @@ viz.to_html(J, "J.html")                 # step through backprop in a browser
 
 from .draw import VIEWS, Diagram, draw
 from .render import FORMATS, render, svg_from_dot, system_dot
+from .steps import BackpropStep, backprop_steps, to_html
 
-__all__ = ["FORMATS", "VIEWS", "Diagram", "draw", "render", "svg_from_dot", "system_dot"]
+__all__ = [
+    "FORMATS",
+    "VIEWS",
+    "BackpropStep",
+    "Diagram",
+    "backprop_steps",
+    "draw",
+    "render",
+    "svg_from_dot",
+    "system_dot",
+    "to_html",
+]

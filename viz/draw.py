@@ -99,6 +99,8 @@ def draw(
     for node in nodes:
         if id(node) in boxes:
             continue
+        if not show_values and not node.requires_grad:
+            continue  # a constant has no gradient: nothing to show in the backward view
         boxes[id(node)] = ids[id(node)]
         lines = _node_lines(node, namer, root_name, show_values, show_grads, known)
         statements = [("value", node, lines)]

@@ -106,7 +106,7 @@ def grad_name(node: Node, name: str, root_name: str) -> str:
     """``dJ/dv`` for scalars (the course's chain-rule notation), ``dW1`` for tensors."""
     if isinstance(node, Scalar):
         return f"d{root_name}/d{name}"
-    return f"d{name}"
+    return f"d{_wrap(name)}"
 
 
 def grad_text(node: Node) -> str | None:

@@ -1,0 +1,209 @@
+"""Safe little programs for the command line: ``u = b*c; v = a + u; J = 3*v`` over named inputs.
+
+Parsed with ``ast`` and checked against a short list of allowed node types: assignments to plain
+names, + - * / **, unary minus, numbers, names, and calls of the engine's functions. No ``eval``,
+no attribute access, no imports, no other calls; limits on size and nesting. Every error says
+where: ``line 1, column 9: unknown input 'x' (give it a value with --set x=VALUE)``.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from .errors import DomainError
+from .scalar import Scalar
+
+MAX_LENGTH = 2000  # characters
+MAX_DEPTH = 32  # nesting of expressions
+MAX_NODES = 500  # syntax tree nodes
+FUNCTIONS = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "abs")
+OPERATORS = {
+    ast.Add: "__add__",
+    ast.Sub: "__sub__",
+    ast.Mult: "__mul__",
+    ast.Div: "__truediv__",
+    ast.Pow: "__pow__",
+}
+
+
+class ProgramError(ValueError):
+    """A program that cannot be run; the message starts with the line and column."""
+
+
+@dataclass
+class Program:
+    """The graph a program built: its output (the last statement) and every named node."""
+
+    output: Scalar
+    names: dict[str, Scalar]
+
+
+def run_program(source: str, inputs: dict[str, float]) -> Program:
+    """Build the graph of ``source`` over ``inputs`` (name -> value) and return its output."""
+    try:
+        return _run(source, inputs)
+    except ProgramError as error:
+        raise ProgramError(_located(str(error), source)) from None
+
+
+def _run(source: str, inputs: dict[str, float]) -> Program:
+    if len(source) > MAX_LENGTH:
+        raise ProgramError(
+            f"{_position(1, 1)}: program too long ({len(source)} characters, at most {MAX_LENGTH})"
+        )
+    text = "\n".join(line.lstrip() for line in _statement_lines(source))
+    try:
+        tree = ast.parse(text, mode="exec")
+    except SyntaxError as error:
+        raise ProgramError(f"{_position(error.lineno or 1, error.offset or 1)}: {error.msg}") from None
+    except (RecursionError, MemoryError):
+        raise ProgramError(f"{_position(1, 1)}: program nested too deeply") from None
+    _check(tree)
+    if not tree.body:
+        raise ProgramError(f"{_position(1, 1)}: empty program (write e.g. 'J = 3*(a + b*c)')")
+
+    used = {
+        node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
+    unused = sorted(set(inputs) - used)
+    if unused:
+        raise ProgramError(
+            f"{_position(1, 1)}: input {', '.join(map(repr, unused))} is not used by the program"
+        )
+    names = {name: Scalar(value, label=name) for name, value in inputs.items()}
+    output = None
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign):
+            target = statement.targets[0]
+            if target.id in names:
+                raise ProgramError(f"{_where(target)}: {target.id!r} already has a value; use a new name")
+            output = _as_scalar(_evaluate(statement.value, names)).named(target.id)
+            names[target.id] = output
+        else:
+            output = _as_scalar(_evaluate(statement.value, names))
+            if output.label is None:
+                output.label = "J"
+    if not isinstance(output, Scalar) or not output.requires_grad:
+        raise ProgramError(
+            f"{_position(1, 1)}: the result does not depend on any input, so it has no derivatives"
+        )
+    return Program(output, names)
+
+
+def _as_scalar(value) -> Scalar:
+    return value if isinstance(value, Scalar) else Scalar(value, requires_grad=False)
+
+
+def _check(tree: ast.Module) -> None:
+    """Refuse anything but the small language above, before running any of it."""
+    count = 0
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise ProgramError(f"{_where(node)}: program too large (more than {MAX_NODES} parts)")
+        if depth > MAX_DEPTH:
+            raise ProgramError(f"{_where(node)}: expression nested too deeply (more than {MAX_DEPTH} levels)")
+        problem = _problem(node)
+        if problem:
+            raise ProgramError(f"{_where(node)}: {problem}")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+def _problem(node: ast.AST) -> str | None:
+    if isinstance(node, (ast.Module, ast.Expr, ast.Load, ast.Store, ast.UAdd, ast.USub)):
+        return None
+    if isinstance(node, ast.Assign):
+        if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+            return "assign to one plain name, as in 'u = b*c'"
+        return None
+    if isinstance(node, ast.BinOp):
+        return None if type(node.op) in OPERATORS else f"operator {type(node.op).__name__} is not allowed"
+    if isinstance(node, (ast.UnaryOp, ast.Name)):
+        return None
+    if type(node) in OPERATORS:
+        return None
+    if isinstance(node, ast.Constant):
+        ok = isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+        return None if ok else f"only numbers are allowed as constants, not {node.value!r}"
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            return f"only these functions can be called: {', '.join(FUNCTIONS)}"
+        if node.keywords:
+            return f"{node.func.id}() takes no keyword arguments"
+        expected = (1, 2) if node.func.id == "leaky_relu" else (1,)
+        if len(node.args) not in expected:
+            return (
+                f"{node.func.id}() takes {' or '.join(map(str, expected))} argument(s), got {len(node.args)}"
+            )
+        if len(node.args) == 2 and not isinstance(node.args[1], ast.Constant):
+            return "the slope of leaky_relu must be a number"
+        return None
+    what = {ast.Attribute: "attribute access", ast.Import: "import", ast.ImportFrom: "import"}.get(type(node))
+    return f"not allowed here: {what or type(node).__name__}"
+
+
+def _evaluate(node: ast.expr, names: dict[str, Scalar]):
+    """Value of an expression: a Scalar, or a plain number for constant parts."""
+    try:
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id not in names:
+                if node.id in FUNCTIONS:
+                    raise ProgramError(
+                        f"{_where(node)}: {node.id} is a function; call it, as in {node.id}(x)"
+                    )
+                raise ProgramError(
+                    f"{_where(node)}: unknown input {node.id!r} (give it a value with --set {node.id}=VALUE)"
+                )
+            return names[node.id]
+        if isinstance(node, ast.UnaryOp):
+            operand = _evaluate(node.operand, names)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp):
+            left, right = _evaluate(node.left, names), _evaluate(node.right, names)
+            return getattr(_as_scalar(left), OPERATORS[type(node.op)])(right)
+        if isinstance(node, ast.Call):
+            argument = _as_scalar(_evaluate(node.args[0], names))
+            if node.func.id == "abs":
+                return abs(argument)
+            if node.func.id == "leaky_relu" and len(node.args) == 2:
+                return argument.leaky_relu(float(node.args[1].value))
+            return getattr(argument, node.func.id)()
+    except DomainError as error:
+        raise ProgramError(f"{_where(node)}: {error}") from None
+    except (OverflowError, ZeroDivisionError) as error:
+        raise ProgramError(f"{_where(node)}: {error}") from None
+    raise ProgramError(f"{_where(node)}: not allowed here: {type(node).__name__}")
+
+
+def _where(node: ast.AST) -> str:
+    return _position(getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1)
+
+
+def _position(line: int, column: int) -> str:
+    """Line and column in the text as typed (statements split by ';' are parsed as lines)."""
+    return f"@{line}:{column}@"
+
+
+def _statement_lines(source: str) -> list[str]:
+    """One statement per line: ';' counts as a line break (same length, so offsets still match)."""
+    return source.replace(";", "\n").split("\n")
+
+
+def _located(message: str, source: str) -> str:
+    """Replace the ``@line:column@`` marker by the position in ``source`` as the user typed it."""
+    if not message.startswith("@"):
+        return message
+    marker, rest = message[1:].split("@", 1)
+    line, column = (int(part) for part in marker.split(":"))
+    lines = _statement_lines(source)
+    line = min(max(line, 1), len(lines))
+    indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
+    offset = sum(len(text) + 1 for text in lines[: line - 1]) + indent + column - 1
+    typed_line = source.count("\n", 0, offset) + 1
+    typed_column = offset - (source.rfind("\n", 0, offset) + 1) + 1
+    return f"line {typed_line}, column {typed_column}{rest}"
