@@ -378,7 +378,7 @@ def apply(fn: type[ops.Function], *operands: Node, **params) -> Tensor:
         out, saved = fn.forward(*[x.data for x in operands], **params)
     except (ValueError, IndexError, TypeError) as error:
         raise ShapeError(_explain(fn, operands, error)) from None
-    return _record(out, operands, saved, fn)
+    return _record(out, operands, saved, fn, tuple([x.requires_grad for x in operands]))
 
 
 def _binary(fn, a, b) -> Tensor:
@@ -395,10 +395,11 @@ def _binary(fn, a, b) -> Tensor:
         out, saved = fn.forward(a.data, b.data)
     except (ValueError, IndexError, TypeError) as error:
         raise ShapeError(_explain(fn, (a, b), error)) from None
-    return _record(out, (a, b), saved, fn)
+    return _record(out, (a, b), saved, fn, (a.requires_grad, b.requires_grad))
 
 
-def _record(out, operands: tuple, saved, fn) -> Tensor:
+def _record(out, operands: tuple, saved, fn, needs: tuple) -> Tensor:
+    """Wrap ``out`` in a node; record the op if grad mode is on and an operand ``needs`` a gradient."""
     if type(out) is not _ndarray:
         out = np.asarray(out)
     node = _new_tensor(Tensor)
@@ -408,19 +409,18 @@ def _record(out, operands: tuple, saved, fn) -> Tensor:
     node._g = None
     node._lock = None
     node._created = next(_creation_numbers)
-    if _grad_mode.enabled:
-        needs = tuple([x.requires_grad for x in operands])
-        if True in needs:
-            out.setflags(write=False)  # a value on the graph is never changed in place
-            node.requires_grad = True
-            node._parents = operands
-            node._saved = saved
-            node._op = fn
-            node._needs = needs
-            node._locks = _lock_saved_leaves(operands, saved, out)
-            if _anomaly.enabled:
-                _check_finite(node, fn, operands)
-            return node
+    if True in needs and _grad_mode.enabled:
+        out.setflags(write=False)  # a value on the graph is never changed in place
+        node.requires_grad = True
+        node._parents = operands
+        node._saved = saved
+        node._op = fn
+        node._needs = needs
+        shares_memory = saved is not None or out.base is not None
+        node._locks = _lock_saved_leaves(operands, saved, out) if shares_memory else None
+        if _anomaly.enabled:
+            _check_finite(node, fn, operands)
+        return node
     node.requires_grad = False
     node._parents = ()
     node._saved = ()
