@@ -36,11 +36,12 @@ def gradcheck(
 
     analytic = _analytic_gradients(fn, inputs, checked)
     failures = []
+    positions = {id(x): i for i, x in enumerate(inputs)}
     for x, grad in zip(checked, analytic):
         numeric = _numeric_gradient(fn, inputs, x, eps)
-        bad = np.abs(grad - numeric) > atol + rtol * np.abs(numeric)
+        bad = ~np.isclose(grad, numeric, rtol=rtol, atol=atol)  # nan on either side counts as a mismatch
         if bad.any():
-            failures.append(_describe_mismatch(x, inputs.index(x), grad, numeric, bad))
+            failures.append(_describe_mismatch(x, positions[id(x)], grad, numeric, bad))
     if failures:
         raise GradcheckError(
             f"gradcheck failed for {len(failures)} of {len(checked)} inputs "
