@@ -45,31 +45,40 @@ def is_grad_enabled() -> bool:
     return _grad_mode.enabled
 
 
-class no_grad:
-    """Compute without recording the graph: ``with no_grad(): W.data -= lr * W.grad``.
-
-    Also works as a decorator. Results made inside do not require grad. Nesting is fine.
-    """
+class Switch:
+    """A context (and decorator) that sets ``state.enabled`` to ``value`` inside; nesting is fine."""
 
     __slots__ = ("_previous",)
+    state: object = None
+    value: bool = False
 
-    def __enter__(self) -> no_grad:
-        self._previous = _grad_mode.enabled
-        _grad_mode.enabled = False
+    def __enter__(self):
+        self._previous = self.state.enabled
+        self.state.enabled = self.value
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        _grad_mode.enabled = self._previous
+        self.state.enabled = self._previous
 
     def __call__(self, function):
         import functools
 
         @functools.wraps(function)
-        def without_grad(*args, **kwargs):
-            with no_grad():
+        def switched(*args, **kwargs):
+            with type(self)():
                 return function(*args, **kwargs)
 
-        return without_grad
+        return switched
+
+
+class no_grad(Switch):
+    """Compute without recording the graph: ``with no_grad(): W.data -= lr * W.grad``.
+
+    Also works as a decorator. Results made inside do not require grad.
+    """
+
+    __slots__ = ()
+    state, value = _grad_mode, False
 
 
 class Node:

@@ -217,11 +217,15 @@ def _name(x: Scalar) -> str:
 
 def _constant(value) -> Scalar:
     """A Python number met in an op becomes a constant node (so diagrams can show it)."""
-    node = _new_scalar(Scalar)
-    node.data = float(value)
-    node.grad = None
-    node.requires_grad = False
-    node.label = None
+    return _as_leaf(_new_scalar(Scalar), float(value), False, None)
+
+
+def _as_leaf(node: Scalar, value: float, requires_grad: bool, label) -> Scalar:
+    """Fill every slot of a node that no op made (an input or a constant)."""
+    node.data = value
+    node.requires_grad = requires_grad
+    node.grad = 0.0 if requires_grad else None
+    node.label = label
     node._parents = ()
     node._saved = ()
     node._op = None
@@ -231,6 +235,17 @@ def _constant(value) -> Scalar:
 
 
 _new_scalar = object.__new__
+
+
+def _comparison(compare):
+    """A comparison method on the values: returns a plain bool and records nothing."""
+
+    def method(self, other):
+        other = _value(other)
+        return other if other is NotImplemented else compare(self.data, other)
+
+    method.__name__ = f"__{compare.__name__}__"
+    return method
 
 
 class Scalar(Node):
@@ -250,15 +265,7 @@ class Scalar(Node):
                 f"Scalar{'(' + repr(label) + ')' if label else ''}: data must be a real number, "
                 f"got {type(data).__name__} {data!r}"
             )
-        self.data = float(data)
-        self.requires_grad = bool(requires_grad)
-        self.grad = 0.0 if requires_grad else None
-        self.label = label
-        self._parents = ()
-        self._saved = ()
-        self._op = None
-        self._g = 0.0
-        self._created = next(_creation_numbers)
+        _as_leaf(self, float(data), bool(requires_grad), label)
 
     # --- the chain rule ----------------------------------------------------------------------
     def _backprop(self, retain_graph: bool) -> None:
@@ -427,30 +434,12 @@ class Scalar(Node):
         return _apply(_leaky_relu_op(float(slope)), self)
 
     # --- comparisons: plain bools, never recorded --------------------------------------------
-    def __lt__(self, other):
-        other = _value(other)
-        return other if other is NotImplemented else self.data < other
-
-    def __le__(self, other):
-        other = _value(other)
-        return other if other is NotImplemented else self.data <= other
-
-    def __gt__(self, other):
-        other = _value(other)
-        return other if other is NotImplemented else self.data > other
-
-    def __ge__(self, other):
-        other = _value(other)
-        return other if other is NotImplemented else self.data >= other
-
-    def __eq__(self, other):
-        other = _value(other)
-        return other if other is NotImplemented else self.data == other
-
-    def __ne__(self, other):
-        other = _value(other)
-        return other if other is NotImplemented else self.data != other
-
+    __lt__ = _comparison(operator.lt)
+    __le__ = _comparison(operator.le)
+    __gt__ = _comparison(operator.gt)
+    __ge__ = _comparison(operator.ge)
+    __eq__ = _comparison(operator.eq)
+    __ne__ = _comparison(operator.ne)
     __hash__ = Node.__hash__  # identity, like PyTorch tensors: nodes can sit in sets and dicts
 
     def __float__(self) -> float:

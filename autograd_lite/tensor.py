@@ -14,6 +14,7 @@ shape (``unbroadcast``), so broadcasting is handled in one place for every op.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from numbers import Real
 
@@ -21,7 +22,7 @@ import numpy as np
 
 from . import tensor_ops as ops
 from .errors import BackwardError, ShapeError
-from .graph import FREED, Node, _creation_numbers, _grad_mode
+from .graph import FREED, Node, Switch, _creation_numbers, _grad_mode
 from .scalar import _constant as _scalar_constant
 
 _ndarray = np.ndarray
@@ -43,18 +44,7 @@ class Tensor(Node):
         if not requires_grad:  # a constant (like X) reads the caller's array through a read-only view
             array = array.view()
             array.setflags(write=False)
-        self.data = array
-        self.requires_grad = bool(requires_grad)
-        self.grad = None
-        self.label = label
-        self._parents = ()
-        self._saved = ()
-        self._op = None
-        self._g = None
-        self._needs = ()
-        self._locks = None
-        self._lock = None
-        self._created = next(_creation_numbers)
+        _as_leaf(self, array, bool(requires_grad), label)
 
     # --- attributes ------------------------------------------------------------------------------
     @property
@@ -431,7 +421,11 @@ def _record(out, operands: tuple, saved, fn, needs: tuple) -> Tensor:
 
 
 def _leaf(array: np.ndarray, requires_grad: bool, label) -> Tensor:
-    node = _new_tensor(Tensor)
+    return _as_leaf(_new_tensor(Tensor), array, requires_grad, label)
+
+
+def _as_leaf(node: Tensor, array: np.ndarray, requires_grad: bool, label) -> Tensor:
+    """Fill every slot of a new node that no op made (an input, a parameter or a constant)."""
     node.data = array
     node.requires_grad = requires_grad
     node.grad = None
@@ -498,25 +492,18 @@ def _lock_saved_leaves(operands: tuple, saved, out: np.ndarray):
 # --- anomaly mode ---------------------------------------------------------------------------------------
 
 
-class _AnomalyMode:
+class _AnomalyMode(threading.local):
     enabled = False
 
 
 _anomaly = _AnomalyMode()
 
 
-class detect_anomaly:
-    """Within this context, the first op whose output has nan or inf raises, naming the op."""
+class detect_anomaly(Switch):
+    """Within this context, the first op whose output or gradient has nan or inf raises, naming the op."""
 
-    __slots__ = ("_previous",)
-
-    def __enter__(self) -> detect_anomaly:
-        self._previous = _anomaly.enabled
-        _anomaly.enabled = True
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        _anomaly.enabled = self._previous
+    __slots__ = ()
+    state, value = _anomaly, True
 
 
 def _check_finite(node: Tensor, fn, operands) -> None:

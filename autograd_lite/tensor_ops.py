@@ -101,38 +101,28 @@ class Pow(Function):
 
 
 class Maximum(Function):
+    """Elementwise winner of two operands; the winner gets the gradient, a tie splits it in half."""
+
     name = "maximum"
+    pick = staticmethod(np.maximum)
 
-    @staticmethod
-    def forward(a, b):
-        out = np.maximum(a, b)
+    @classmethod
+    def forward(cls, a, b):
+        out = cls.pick(a, b)
         return out, (a, b, out)
 
     @staticmethod
     def backward(g, saved, needs):
-        return _tie_split(g, saved, needs)
+        a, b, out = saved
+        share = 1.0 + (np.asarray(a) == b)
+        da = g * ((a == out) / share) if needs[0] else None
+        db = g * ((b == out) / share) if needs[1] else None
+        return da, db
 
 
-class Minimum(Function):
+class Minimum(Maximum):
     name = "minimum"
-
-    @staticmethod
-    def forward(a, b):
-        out = np.minimum(a, b)
-        return out, (a, b, out)
-
-    @staticmethod
-    def backward(g, saved, needs):
-        return _tie_split(g, saved, needs)
-
-
-def _tie_split(g, saved, needs):
-    """The winner of max/min gets the gradient; a tie splits it half and half."""
-    a, b, out = saved
-    share = 1.0 + (np.asarray(a) == b)
-    da = g * ((a == out) / share) if needs[0] else None
-    db = g * ((b == out) / share) if needs[1] else None
-    return da, db
+    pick = staticmethod(np.minimum)
 
 
 class Where(Function):
@@ -438,11 +428,14 @@ class Mean(Function):
 
 
 class Max(Function):
+    """Largest element (over ``axis``); the gradient goes to the winners, shared equally between ties."""
+
     name = "max"
+    pick = staticmethod(np.max)
 
-    @staticmethod
-    def forward(a, axis, keepdims):
-        out = a.max(axis=axis, keepdims=keepdims)
+    @classmethod
+    def forward(cls, a, axis, keepdims):
+        out = cls.pick(a, axis=axis, keepdims=keepdims)
         return out, (a, out, axis, keepdims)
 
     @staticmethod
@@ -450,21 +443,12 @@ class Max(Function):
         return _extreme_backward(g, saved)
 
 
-class Min(Function):
+class Min(Max):
     name = "min"
-
-    @staticmethod
-    def forward(a, axis, keepdims):
-        out = a.min(axis=axis, keepdims=keepdims)
-        return out, (a, out, axis, keepdims)
-
-    @staticmethod
-    def backward(g, saved, needs):
-        return _extreme_backward(g, saved)
+    pick = staticmethod(np.min)
 
 
 def _extreme_backward(g, saved):
-    """max/min: the gradient goes to the winning elements, shared equally between ties."""
     a, out, axis, keepdims = saved
     winners = a == _restore_axes(out, axis, keepdims)
     share = winners / np.sum(winners, axis=axis, keepdims=True)

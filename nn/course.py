@@ -91,17 +91,7 @@ def logistic_regression(
     out = out or sys.stdout
     data = datasets.load_catvnoncat(data_dir)
     model = LogisticRegression(n_x=data.X_train.shape[0])
-    costs = fit(
-        model,
-        data.X_train,
-        data.Y_train,
-        learning_rate=learning_rate,
-        num_iterations=iterations,
-        print_cost=True,
-        print_every=100,
-        out=out,
-    )
-    return _report(model, costs, learning_rate, data, plot, "logistic_regression", out)
+    return _train_on_cats(model, data, learning_rate, iterations, plot, "logistic_regression", out)
 
 
 def deep_network(
@@ -119,6 +109,12 @@ def deep_network(
     init = init or ("small" if len(layer_dims) == 3 else "deep")
     model = DeepNetwork(layer_dims, hidden_activation="relu", output_activation="sigmoid", init=init, seed=1)
     print(model, file=out)
+    name = "deep_network_" + "_".join(map(str, layer_dims))
+    return _train_on_cats(model, data, learning_rate, iterations, plot, name, out)
+
+
+def _train_on_cats(model, data, learning_rate, iterations, plot, name, out) -> Result:
+    """Gradient descent on the training set, cost every 100 iterations, then both accuracies."""
     costs = fit(
         model,
         data.X_train,
@@ -129,11 +125,6 @@ def deep_network(
         print_every=100,
         out=out,
     )
-    name = "deep_network_" + "_".join(map(str, layer_dims))
-    return _report(model, costs, learning_rate, data, plot, name, out)
-
-
-def _report(model, costs, learning_rate, data, plot, name, out) -> Result:
     result = Result(
         model,
         costs,
