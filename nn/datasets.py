@@ -20,6 +20,8 @@ DATA_ENV = "AUTOGRAD_LITE_DATA"
 def planar_flower(seed: int = 1, m: int = 400, a: float = 4.0) -> tuple[np.ndarray, np.ndarray]:
     """The course's flower: class j in {0, 1} has t = linspace(3.12 j, 3.12 (j + 1), N) + 0.2 randn(N),
     r = a sin(4t) + 0.2 randn(N), points (r sin t, r cos t). Returns X (2, m), Y (1, m)."""
+    if m % 2:
+        raise ValueError(f"planar_flower: m must be even (two petals' classes of m/2 points), got {m}")
     rng = np.random.RandomState(seed)
     N = m // 2
     X = np.zeros((m, 2))

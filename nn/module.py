@@ -98,12 +98,15 @@ class Module:
         return self.train(False)
 
     # --- saving -------------------------------------------------------------------------------------
-    def save(self, path: str | Path) -> None:
-        """Write the parameters to a ``.npz`` file, one array per parameter name."""
+    def save(self, path: str | Path) -> Path:
+        """Write the parameters to a ``.npz`` file (suffix added if missing), one array per name."""
+        path = _npz(path)
         np.savez(path, **{name: parameter.data for name, parameter in self.named_parameters()})
+        return path
 
     def load(self, path: str | Path) -> Module:
         """Read parameters saved by ``save``; names and shapes must match this model exactly."""
+        path = _npz(path)
         with np.load(path, allow_pickle=False) as stored:
             arrays = {name: stored[name] for name in stored.files}
         own = dict(self.named_parameters())
@@ -135,3 +138,8 @@ class Module:
             child = repr(module).replace("\n", "\n  ")
             lines.append(f"  ({name}): {child}")
         return "\n".join(lines)
+
+
+def _npz(path: str | Path) -> Path:
+    path = Path(path)
+    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")

@@ -31,21 +31,19 @@ class Optimizer:
             parameter.grad = None
 
     def step(self) -> None:
+        """Update every parameter that has a gradient; all or nothing."""
+        for parameter in self.parameters:
+            if parameter.grad is not None and not parameter.data.flags.writeable:
+                raise RuntimeError(  # read-only: a recorded graph still needs these values
+                    f"{type(self).__name__}.step: cannot update {parameter.label or 'a parameter'}: "
+                    "a recorded graph that was not backpropagated still holds its value (keep costs as numbers, "
+                    "e.g. cost.item(), or compute them under no_grad())"
+                )
         self.t += 1
         with no_grad():
             for index, parameter in enumerate(self.parameters):
-                if parameter.grad is None:
-                    continue
-                change = self.update(index, parameter.grad)
-                try:
-                    parameter.data -= change
-                except ValueError as error:  # read-only: a recorded graph still needs these values
-                    raise RuntimeError(
-                        f"{type(self).__name__}.step: cannot update {parameter.label or 'a parameter'}: "
-                        "a recorded "
-                        "graph that was not backpropagated still holds its value (keep costs as numbers, "
-                        "e.g. cost.item(), or compute them under no_grad())"
-                    ) from error
+                if parameter.grad is not None:
+                    parameter.data -= self.update(index, parameter.grad)
 
     def update(self, index: int, grad: np.ndarray) -> np.ndarray:
         """The amount to subtract from parameter ``index`` given its gradient."""

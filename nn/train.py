@@ -103,6 +103,12 @@ def accuracy(model: Module, X, Y) -> float:
     """Percentage of examples predicted right (the course's ``100 - mean(|Y_hat - Y|) * 100``)."""
     labels = np.asarray(Y.data if isinstance(Y, Tensor) else Y)
     predictions = predict(model, X)
-    if labels.shape != predictions.shape and labels.shape[0] > 1:  # one-hot labels
+    if labels.ndim == 1:  # class labels given as a plain vector of length m
+        labels = labels[np.newaxis, :]
+    elif labels.shape != predictions.shape and labels.shape[0] > 1:  # one-hot labels (C, m)
         labels = np.argmax(labels, axis=0)[np.newaxis, :]
+    if labels.shape != predictions.shape:
+        raise ValueError(
+            f"accuracy: labels of shape {labels.shape} do not fit predictions {predictions.shape}"
+        )
     return float(np.mean(predictions == labels) * 100)

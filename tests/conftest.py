@@ -1,0 +1,24 @@
+"""Shared fixtures: where the course's cat / non-cat data lives (never copied into the repository)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+DATA_ENV = "AUTOGRAD_LITE_DATA"
+CAT_FILES = ("train_catvnoncat.h5", "test_catvnoncat.h5")
+
+
+@pytest.fixture(scope="session")
+def cat_data_dir() -> Path:
+    """$AUTOGRAD_LITE_DATA, else ``<repo root>/../shared/datasets``; skips when the .h5 files are absent."""
+    configured = os.environ.get(DATA_ENV)
+    folder = Path(configured) if configured else Path(__file__).resolve().parents[2] / "shared" / "datasets"
+    missing = [name for name in CAT_FILES if not (folder / name).is_file()]
+    if missing:
+        pytest.skip(
+            f"course data not found: set {DATA_ENV} to the folder holding {' and '.join(CAT_FILES)} "
+            f"({', '.join(missing)} missing from {folder})"
+        )
+    pytest.importorskip("h5py", reason="reading the course data needs h5py (autograd-lite[data])")
+    return folder
