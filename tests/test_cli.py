@@ -51,7 +51,10 @@ def test_bad_option_exits_with_usage_error():
 
 def test_computation_graph_example_prints_the_course_figures():
     result = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "computation_graph.py")], capture_output=True, text=True, check=True
+        [sys.executable, str(ROOT / "examples" / "computation_graph.py")],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     out = result.stdout
     assert "J = 3(a + bc) = 33" in out

@@ -39,7 +39,18 @@ def test_subpackages_map_to_root_folders():
 
 def test_wheel_holds_only_the_autograd_lite_namespace(tmp_path):
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -51,5 +62,7 @@ def test_wheel_holds_only_the_autograd_lite_namespace(tmp_path):
     assert top_level == {"autograd_lite", f"autograd_lite-{autograd_lite.__version__}.dist-info"}
     assert "autograd_lite/nn/__init__.py" in names
     assert "autograd_lite/viz/__init__.py" in names
-    entry_points = zipfile.ZipFile(wheel).read(f"autograd_lite-{autograd_lite.__version__}.dist-info/entry_points.txt")
+    entry_points = zipfile.ZipFile(wheel).read(
+        f"autograd_lite-{autograd_lite.__version__}.dist-info/entry_points.txt"
+    )
     assert b"autograd-lite = autograd_lite.cli:main" in entry_points
