@@ -54,6 +54,8 @@ def _inputs(assignments: Sequence[str]) -> dict[str, float]:
         name, equals, text = item.partition("=")
         if not equals or not name.isidentifier():
             raise ProgramError(f"--set takes NAME=VALUE pairs, as in --set a=5 b=3; got {item!r}")
+        if name in values:
+            raise ProgramError(f"--set {name}: given twice")
         try:
             values[name] = float(text)
         except ValueError:
@@ -65,12 +67,12 @@ def graph_command(args: argparse.Namespace) -> int:
     from . import viz
 
     program = run_program(args.program, _inputs(args.set or []))
-    J = program.output
+    J, root = program.output, program.output_name
     J.backward(retain_graph=True)
-    print(f"{J.label} = {J.data:g}")
+    print(f"{root} = {J.data:g}")
     for name, node in program.names.items():
-        if node is not J:
-            print(f"  d{J.label}/d{name} = {node.grad:g}")
+        if name != root:
+            print(f"  d{root}/d{name} = {node.grad:g}")
     view = "both" if args.both else "backward" if args.backward else "forward"
     if args.html:
         path = viz.to_html(J, args.output or "graph.html")
@@ -89,13 +91,15 @@ def graph_command(args: argparse.Namespace) -> int:
 def train_command(args: argparse.Namespace) -> int:
     from .nn import course
 
+    default = {"planar": 10_000, "logreg": 2000, "deep": 2500}[args.model]
+    iterations = default if args.iterations is None else args.iterations
     if args.model == "planar":
-        result = course.planar(iterations=args.iterations or 10_000, plot=args.plot, progress=args.progress)
+        result = course.planar(iterations=iterations, plot=args.plot, progress=args.progress)
     elif args.model == "logreg":
-        result = course.logistic_regression(args.data, iterations=args.iterations or 2000, plot=args.plot)
+        result = course.logistic_regression(args.data, iterations=iterations, plot=args.plot)
     else:
         layers = tuple(int(n) for n in args.layers.split(","))
-        result = course.deep_network(args.data, layers, iterations=args.iterations or 2500, plot=args.plot)
+        result = course.deep_network(args.data, layers, iterations=iterations, plot=args.plot)
     for path in result.plots:
         print(f"saved {path}")
     return 0

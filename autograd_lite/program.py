@@ -33,10 +33,11 @@ class ProgramError(ValueError):
 
 @dataclass
 class Program:
-    """The graph a program built: its output (the last statement) and every named node."""
+    """The graph a program built: its output (the last statement), its name, and every named node."""
 
     output: Scalar
     names: dict[str, Scalar]
+    output_name: str = "J"
 
 
 def run_program(source: str, inputs: dict[str, float]) -> Program:
@@ -72,23 +73,26 @@ def _run(source: str, inputs: dict[str, float]) -> Program:
             f"{_position(1, 1)}: input {', '.join(map(repr, unused))} is not used by the program"
         )
     names = {name: Scalar(value, label=name) for name, value in inputs.items()}
-    output = None
+    output, output_name = None, "J"
     for statement in tree.body:
         if isinstance(statement, ast.Assign):
-            target = statement.targets[0]
-            if target.id in names:
-                raise ProgramError(f"{_where(target)}: {target.id!r} already has a value; use a new name")
-            output = _as_scalar(_evaluate(statement.value, names)).named(target.id)
-            names[target.id] = output
-        else:
-            output = _as_scalar(_evaluate(statement.value, names))
-            if output.label is None:
-                output.label = "J"
-    if not isinstance(output, Scalar) or not output.requires_grad:
+            output_name = statement.targets[0].id
+            if output_name in names:
+                where = _where(statement.targets[0])
+                raise ProgramError(f"{where}: {output_name!r} already has a value; use a new name")
+        output = _as_scalar(_evaluate(statement.value, names))
+        if isinstance(statement, ast.Assign):
+            if output.label is None:  # a copy such as 'u = a' keeps the name it already has
+                output.label = output_name
+            names[output_name] = output
+        else:  # a bare expression: the result, named J unless it already has a name
+            output.label = output.label or "J"
+            output_name = output.label
+    if not output.requires_grad:
         raise ProgramError(
             f"{_position(1, 1)}: the result does not depend on any input, so it has no derivatives"
         )
-    return Program(output, names)
+    return Program(output, names, output_name)
 
 
 def _as_scalar(value) -> Scalar:
@@ -98,18 +102,21 @@ def _as_scalar(value) -> Scalar:
 def _check(tree: ast.Module) -> None:
     """Refuse anything but the small language above, before running any of it."""
     count = 0
-    stack = [(tree, 0)]
+    stack = [(tree, 0, tree)]
     while stack:
-        node, depth = stack.pop()
+        node, depth, parent = stack.pop()
+        located = node if hasattr(node, "lineno") else parent  # operators (not, ~) carry no position
         count += 1
         if count > MAX_NODES:
-            raise ProgramError(f"{_where(node)}: program too large (more than {MAX_NODES} parts)")
+            raise ProgramError(f"{_where(located)}: program too large (more than {MAX_NODES} parts)")
         if depth > MAX_DEPTH:
-            raise ProgramError(f"{_where(node)}: expression nested too deeply (more than {MAX_DEPTH} levels)")
+            raise ProgramError(
+                f"{_where(located)}: expression nested too deeply (more than {MAX_DEPTH} levels)"
+            )
         problem = _problem(node)
         if problem:
-            raise ProgramError(f"{_where(node)}: {problem}")
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+            raise ProgramError(f"{_where(located)}: {problem}")
+        stack.extend((child, depth + 1, located) for child in ast.iter_child_nodes(node))
 
 
 def _problem(node: ast.AST) -> str | None:

@@ -98,7 +98,7 @@ def test_graph_html_writes_a_step_through_page(tmp_path, capsys):
     assert main(["graph", COURSE, *COURSE_SET, "--html", "-o", str(target)]) == 0
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.count('class="frame"') == 6
-    assert 'id="next"' in page and "dJ/du = dJ/dv · dv/du = 3 · 1 = 3" in page
+    assert 'id="next"' in page and "dJ/du = dJ/dv · ∂v/∂u = 3 · 1 = 3" in page
     assert f"wrote {target}" in capsys.readouterr().out
 
 

@@ -71,11 +71,11 @@ def test_course_graph_chain_rule_equations():
     equations = {step.name: step.equation for step in viz.backprop_steps(J)}
     assert equations == {
         "dJ/dJ": "dJ/dJ = 1 (start: the output's derivative with respect to itself)",
-        "dJ/dv": "dJ/dv = dJ/dJ · dJ/dv = 1 · 3 = 3",
-        "dJ/du": "dJ/du = dJ/dv · dv/du = 3 · 1 = 3",
-        "dJ/da": "dJ/da = dJ/dv · dv/da = 3 · 1 = 3",
-        "dJ/db": "dJ/db = dJ/du · du/db = 3 · 2 = 6",
-        "dJ/dc": "dJ/dc = dJ/du · du/dc = 3 · 3 = 9",
+        "dJ/dv": "dJ/dv = dJ/dJ · ∂J/∂v = 1 · 3 = 3",
+        "dJ/du": "dJ/du = dJ/dv · ∂v/∂u = 3 · 1 = 3",
+        "dJ/da": "dJ/da = dJ/dv · ∂v/∂a = 3 · 1 = 3",
+        "dJ/db": "dJ/db = dJ/du · ∂u/∂b = 3 · 2 = 6",
+        "dJ/dc": "dJ/dc = dJ/du · ∂u/∂c = 3 · 3 = 9",
     }
 
 
@@ -111,7 +111,7 @@ def test_fan_out_sums_one_term_per_use():
     last = viz.backprop_steps(J)[-1]
     assert last.node is x and last.value == "7"
     assert last.equation.endswith("= 1 · 1 + 1 · 3 + 1 · 3 = 7")
-    assert last.equation.count("dJ/dy · dy/dx") == 2
+    assert last.equation.count("dJ/dy · ∂y/∂x") == 2
 
 
 def test_backprop_steps_runs_backward_when_needed():
@@ -148,7 +148,7 @@ def test_tensor_graph_gives_one_step_per_node_requiring_grad():
         assert step.equation.startswith(f"{step.name} = "), step.equation
         assert step.node.requires_grad
     by_node = {id(step.node): step for step in steps}
-    assert by_node[id(w)].name == "dw" and by_node[id(w)].value == "(2×1) [[0.9985], [2.3951]]"
+    assert by_node[id(w)].name == "dw" and by_node[id(w)].value == "(2×1) [[0.9985], [2.395]]"
     assert by_node[id(b)].name == "db" and by_node[id(b)].value == "0.001456"  # the course's db
     assert "(summed over broadcast axes)" in by_node[id(b)].equation
     matmul = next(step for step in steps if step.node.op is not None and step.node.op.name == "matmul")
@@ -211,7 +211,7 @@ def test_page_has_frames_slider_and_buttons(course_page):
     assert '<span id="counter">1 / 6</span>' in page
     assert "<title>Backpropagation through J</title>" in page
     # each caption shows its step's equation (HTML-escaped)
-    assert "Step 3 of 6:</b> dJ/du = dJ/dv · dv/du = 3 · 1 = 3" in page
+    assert "Step 3 of 6:</b> dJ/du = dJ/dv · ∂v/∂u = 3 · 1 = 3" in page
     assert "u = b*c = 6" in page and "dJ/db = 6" in page
 
 

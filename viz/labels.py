@@ -37,10 +37,20 @@ class Namer:
         self._used: dict[str, int] = {}
 
     def __call__(self, node: Node) -> str:
-        key = id(node)
-        if key not in self._names:
-            self._names[key] = self._unique(self._base_name(node))
-        return self._names[key]
+        if id(node) not in self._names:
+            for unnamed in self._unnamed_ancestry(node):  # oldest first: parents before children
+                self._names[id(unnamed)] = self._unique(self._base_name(unnamed))
+        return self._names[id(node)]
+
+    def _unnamed_ancestry(self, node: Node) -> list[Node]:
+        """``node`` and its ancestors that have no name yet, oldest first (no recursion)."""
+        found, stack = {id(node): node}, [node]
+        while stack:
+            for parent in stack.pop()._parents:
+                if id(parent) not in self._names and id(parent) not in found:
+                    found[id(parent)] = parent
+                    stack.append(parent)
+        return sorted(found.values(), key=lambda n: n._created)
 
     def _base_name(self, node: Node) -> str:
         if node.label is not None:
@@ -76,7 +86,21 @@ class Namer:
 
 
 def _wrap(name: str) -> str:
-    return f"({name})" if any(c in name for c in " +-*/@") and not name.startswith("(") else name
+    """Parenthesize a compound name (``b*c`` -> ``(b*c)``) unless it is already one group."""
+    if not any(c in name for c in " +-*/@"):
+        return name
+    if name.startswith("(") and _closing_parenthesis(name) == len(name) - 1:
+        return name
+    return f"({name})"
+
+
+def _closing_parenthesis(text: str) -> int:
+    depth = 0
+    for index, character in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0:
+            return index
+    return -1
 
 
 def value_text(node: Node) -> str:
@@ -92,14 +116,18 @@ def array_text(array: np.ndarray) -> str:
     if array.ndim == 0:
         return number(array)
     if array.size <= SMALL_TENSOR:
-        values = np.array2string(
-            np.asarray(array, dtype=np.float64), precision=4, separator=", ", suppress_small=True
-        )
-        return f"{values}" if not array.shape else f"({shape}{dtype}) {' '.join(values.split())}"
+        return f"({shape}{dtype}) {_nested(array)}"
     if array.size == 0:
         return f"({shape}{dtype}) empty"
     low, mean, high = (number(statistic, 3) for statistic in (array.min(), array.mean(), array.max()))
     return f"({shape}{dtype}) mean {mean}, min {low}, max {high}"
+
+
+def _nested(array: np.ndarray) -> str:
+    """Small arrays as nested lists of short numbers: [[0.9985], [2.395]]."""
+    if array.ndim == 0:
+        return number(array)
+    return "[" + ", ".join(_nested(row) for row in array) + "]"
 
 
 def grad_name(node: Node, name: str, root_name: str) -> str:

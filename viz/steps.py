@@ -81,7 +81,7 @@ def _equation(node, root, name, value, uses, namer, root_name) -> str:
         factors, products = [], []
         for child, index in uses:
             child_grad = grad_name(child, namer(child), root_name)
-            local = f"d{namer(child)}/d{namer(node)}"
+            local = f"∂{namer(child)}/∂{namer(node)}"  # the local (partial) derivative
             factors.append(f"{child_grad} · {local}")
             products.append(f"{number(child.grad)} · {number(child.local_derivatives()[index])}")
         return f"{name} = {' + '.join(factors)} = {' + '.join(products)} = {value}"
