@@ -333,6 +333,8 @@ class Scalar(Node):
         return _record(z, weights + inputs + (bias,), x + w + (1.0,), DOT)
 
     # --- arithmetic: Python numbers on either side become constants --------------------------
+    # +, -, * and relu are the hot ops of a scalar network, so they write their one-line rule
+    # (the same as _add, _sub, _mul, _relu above) inline instead of going through _apply.
     def __add__(self, other):
         if type(other) is not Scalar:
             other = _operand(other)
