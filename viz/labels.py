@@ -112,7 +112,7 @@ def value_text(node: Node) -> str:
 
 def array_text(array: np.ndarray) -> str:
     shape = "×".join(map(str, array.shape)) if array.shape else "scalar"
-    dtype = "" if array.dtype == np.float64 else f" {array.dtype}"
+    dtype = f" {array.dtype}"
     if array.ndim == 0:
         return number(array)
     if array.size <= SMALL_TENSOR:
