@@ -182,9 +182,8 @@ def test_big_tensor_shows_a_summary_with_mean_min_max():
     J = (big * 2).mean()
     J.backward()
     source = viz.draw(J, view="both").source
-    assert "big\\n(10×10) mean 0.5, min 0, max 1" in source
-    assert "dbig: (10×10) mean 0.02, min 0.02, max 0.02" in source
-    assert "float64" not in source  # the default dtype is not spelled out
+    assert "big\\n(10×10 float64) mean 0.5, min 0, max 1" in source
+    assert "dbig: (10×10 float64) mean 0.02, min 0.02, max 0.02" in source
 
 
 def test_unnamed_tensor_intermediates_get_names_from_their_ops():
@@ -218,7 +217,7 @@ def test_mixed_scalar_and_tensor_graph_draws():
     J.backward()
     source = viz.draw(J, view="both").source
     assert "s = 2\\ndJ/ds = 6" in source  # the Scalar keeps its dJ/ds notation
-    assert "t\\n(3) [1, 2, 3]\\ndt: (3) [2, 2, 2]" in source
+    assert "t\\n(3 float64) [1, 2, 3]\\ndt: (3 float64) [2, 2, 2]" in source
     assert "J = 12\\ndJ = 1" in source  # an unnamed output is called J
     assert "(summed over broadcast axes)" in source
 

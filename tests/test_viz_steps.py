@@ -148,7 +148,7 @@ def test_tensor_graph_gives_one_step_per_node_requiring_grad():
         assert step.equation.startswith(f"{step.name} = "), step.equation
         assert step.node.requires_grad
     by_node = {id(step.node): step for step in steps}
-    assert by_node[id(w)].name == "dw" and by_node[id(w)].value == "(2×1) [[0.9985], [2.395]]"
+    assert by_node[id(w)].name == "dw" and by_node[id(w)].value == "(2×1 float64) [[0.9985], [2.395]]"
     assert by_node[id(b)].name == "db" and by_node[id(b)].value == "0.001456"  # the course's db
     assert "(summed over broadcast axes)" in by_node[id(b)].equation
     matmul = next(step for step in steps if step.node.op is not None and step.node.op.name == "matmul")
