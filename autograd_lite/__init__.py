@@ -8,6 +8,8 @@
 (33.0, 3.0, 6.0, 9.0)
 """
 
+from .anomaly import detect_anomaly
+from .broadcast import unbroadcast
 from .errors import BackwardError, DomainError, GradcheckError, ShapeError
 from .gradcheck import gradcheck
 from .graph import Node, is_grad_enabled, no_grad, topological_order, zero_grad
@@ -16,14 +18,12 @@ from .tensor import (
     Tensor,
     binary_cross_entropy,
     concatenate,
-    detect_anomaly,
     log_softmax,
     logsumexp,
     maximum,
     minimum,
     softmax,
     stack,
-    unbroadcast,
     where,
 )
 

@@ -14,15 +14,17 @@ shape (``unbroadcast``), so broadcasting is handled in one place for every op.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from numbers import Real
 
 import numpy as np
 
 from . import tensor_ops as ops
+from .anomaly import _anomaly, check_finite, check_gradients
+from .broadcast import unbroadcast
 from .errors import BackwardError, ShapeError
-from .graph import FREED, Node, Switch, _creation_numbers, _grad_mode
+from .graph import FREED, Node, _creation_numbers, _grad_mode
+from .messages import explain, name_of, shape_of
+from .saved import lock_saved_leaves
 from .scalar import _constant as _scalar_constant
 
 _ndarray = np.ndarray
@@ -71,7 +73,7 @@ class Tensor(Node):
         """The single number this tensor holds (e.g. the cost), as a Python float."""
         if self.data.size != 1:
             raise ValueError(
-                f"item: {_name(self)} has shape {self.shape}; only a one-element tensor has an item"
+                f"item: {name_of(self)} has shape {self.shape}; only a one-element tensor has an item"
             )
         return self.data.item()
 
@@ -85,7 +87,7 @@ class Tensor(Node):
 
     def __len__(self) -> int:
         if not self.data.ndim:
-            raise TypeError(f"len() of a 0-d tensor ({_name(self)})")
+            raise TypeError(f"len() of a 0-d tensor ({name_of(self)})")
         return len(self.data)
 
     def __iter__(self):
@@ -114,7 +116,7 @@ class Tensor(Node):
         parents = self._parents
         grads = op.backward(g, self._saved, self._needs)
         if _anomaly.enabled:
-            _check_gradients(op, parents, grads)
+            check_gradients(op, parents, grads)
         for parent, grad in zip(parents, grads):
             if grad is not None and parent.requires_grad:
                 parent._receive(grad)
@@ -133,7 +135,7 @@ class Tensor(Node):
         if grad is None:
             if self.data.size != 1:
                 raise BackwardError(
-                    f"backward: {_name(self)} has shape {self.shape}; backward() without a gradient "
+                    f"backward: {name_of(self)} has shape {self.shape}; backward() without a gradient "
                     "needs a single number (a cost); pass grad= an array of that shape"
                 )
             self._g = np.ones_like(self.data)
@@ -141,7 +143,7 @@ class Tensor(Node):
         grad = np.array(grad.data if isinstance(grad, Node) else grad, dtype=self.dtype)  # a copy
         if grad.shape != self.shape:
             raise BackwardError(
-                f"backward: grad has shape {grad.shape} but {_name(self)} has shape {self.shape}"
+                f"backward: grad has shape {grad.shape} but {name_of(self)} has shape {self.shape}"
             )
         self._g = grad
 
@@ -349,8 +351,8 @@ def binary_cross_entropy(prediction, Y, logits: bool = False, reduction: str = "
         )
     if np.shape(prediction.data) != np.shape(Y.data):
         raise ShapeError(
-            f"binary_cross_entropy: prediction {_name(prediction)} {_shape_of(prediction)} and labels "
-            f"{_name(Y)} {_shape_of(Y)} must have the same shape"
+            f"binary_cross_entropy: prediction {name_of(prediction)} {shape_of(prediction)} and labels "
+            f"{name_of(Y)} {shape_of(Y)} must have the same shape"
         )
     return apply(ops.BinaryCrossEntropy, prediction, Y, logits=bool(logits), reduction=reduction)
 
@@ -367,7 +369,7 @@ def apply(fn: type[ops.Function], *operands: Node, **params) -> Tensor:
     try:
         out, saved = fn.forward(*[x.data for x in operands], **params)
     except (ValueError, IndexError, TypeError) as error:
-        raise ShapeError(_explain(fn, operands, error)) from None
+        raise ShapeError(explain(fn, operands, error)) from None
     return _record(out, operands, saved, fn, tuple([x.requires_grad for x in operands]))
 
 
@@ -384,7 +386,7 @@ def _binary(fn, a, b) -> Tensor:
     try:
         out, saved = fn.forward(a.data, b.data)
     except (ValueError, IndexError, TypeError) as error:
-        raise ShapeError(_explain(fn, (a, b), error)) from None
+        raise ShapeError(explain(fn, (a, b), error)) from None
     return _record(out, (a, b), saved, fn, (a.requires_grad, b.requires_grad))
 
 
@@ -407,9 +409,9 @@ def _record(out, operands: tuple, saved, fn, needs: tuple) -> Tensor:
         node._op = fn
         node._needs = needs
         shares_memory = saved is not None or out.base is not None
-        node._locks = _lock_saved_leaves(operands, saved, out) if shares_memory else None
+        node._locks = lock_saved_leaves(operands, saved, out) if shares_memory else None
         if _anomaly.enabled:
-            _check_finite(node, fn, operands)
+            check_finite(node, fn, operands)
         return node
     node.requires_grad = False
     node._parents = ()
@@ -441,108 +443,7 @@ def _as_leaf(node: Tensor, array: np.ndarray, requires_grad: bool, label) -> Ten
     return node
 
 
-# --- read-only while saved ------------------------------------------------------------------------------
-
-
-class _SavedArrayLock:
-    """Keeps a leaf's array read-only while recorded ops may need it; lets go when they are gone.
-
-    Every op that saves the same leaf array holds the same lock object (the leaf keeps a weak
-    reference to it), so the lock is released when the last such record is freed: by
-    ``backward()`` or by the graph being discarded. Thus ``W.data[0] = 1`` between forward and
-    backward is refused at the assignment, while the course's update ``W.data -= lr * W.grad``
-    after ``backward()`` works.
-    """
-
-    __slots__ = ("array", "__weakref__")
-
-    def __init__(self, array: np.ndarray) -> None:
-        self.array = array
-        array.setflags(write=False)
-
-    def __del__(self) -> None:
-        self.array.setflags(write=True)
-
-
-def _lock_saved_leaves(operands: tuple, saved, out: np.ndarray):
-    """Locks for the arrays of leaf operands (parameters) that the op saved or that its output views.
-
-    A view such as ``W.T`` shares W's memory, and a later op may save it, so it counts as saved.
-    """
-    locks = None
-    viewed = out.base
-    for x in operands:
-        if x._op is None and isinstance(x, Tensor):
-            array = x.data
-            if (
-                array is saved
-                or (type(saved) is tuple and any([array is s for s in saved]))
-                or (viewed is not None and (viewed is array or viewed is array.base))
-            ):
-                lock = x._lock() if x._lock is not None else None
-                if lock is None or lock.array is not array:
-                    if not array.flags.writeable:
-                        continue  # read-only already (a constant, or the caller's choice)
-                    lock = _SavedArrayLock(array)
-                    x._lock = weakref.ref(lock)
-                locks = (lock,) if locks is None else locks + (lock,)
-    return locks
-
-
-# --- anomaly mode ---------------------------------------------------------------------------------------
-
-
-class _AnomalyMode(threading.local):
-    enabled = False
-
-
-_anomaly = _AnomalyMode()
-
-
-class detect_anomaly(Switch):
-    """Within this context, the first op whose output or gradient has nan or inf raises, naming the op."""
-
-    __slots__ = ()
-    state, value = _anomaly, True
-
-
-def _check_finite(node: Tensor, fn, operands) -> None:
-    if not np.all(np.isfinite(node.data)):
-        bad = "nan" if np.isnan(node.data).any() else "inf"
-        raise FloatingPointError(f"detect_anomaly: {fn.name}({_operand_list(operands)}) produced {bad}")
-
-
-def _check_gradients(fn, parents, grads) -> None:
-    for parent, grad in zip(parents, grads):
-        if grad is not None and not np.all(np.isfinite(grad)):
-            raise FloatingPointError(
-                f"detect_anomaly: the backward of {fn.name} produced nan or inf "
-                f"for {_name(parent)} {_shape_of(parent)}"
-            )
-
-
 # --- helpers ----------------------------------------------------------------------------------------------
-
-
-def unbroadcast(grad, like: np.ndarray):
-    """Sum ``grad`` over the axes that broadcasting added or stretched, back to ``like``'s shape.
-
-    E.g. b1 of shape (4, 1) added to W1 @ X of shape (4, m): db1 = sum of dZ1 over axis 1.
-    """
-    shape = like.shape
-    if type(grad) is not _ndarray:
-        grad = np.asarray(grad)
-    if grad.shape != shape:
-        extra = grad.ndim - len(shape)
-        if extra > 0:
-            grad = grad.sum(axis=tuple(range(extra)))
-        stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-        if stretched:
-            grad = grad.sum(axis=stretched, keepdims=True)
-        grad = np.broadcast_to(grad, shape) if grad.shape != shape else grad
-    if grad.dtype != like.dtype:
-        grad = grad.astype(like.dtype)
-    return grad
 
 
 def _as_array(data, dtype, requires_grad: bool, label) -> np.ndarray:
@@ -615,41 +516,3 @@ def _plain_index(index):
     if isinstance(index, Node):
         return np.asarray(index.data).astype(np.intp) if index.data.dtype.kind == "f" else index.data
     return index
-
-
-def _name(node) -> str:
-    if node.label is not None:
-        return node.label
-    if node._op is not None:
-        return f"<{node._op.name} output>"
-    return "<constant>" if not node.requires_grad else "<tensor>"
-
-
-def _shape_of(node) -> tuple:
-    return np.shape(node.data)
-
-
-def _operand_list(operands) -> str:
-    return ", ".join(f"{_name(x)} {_shape_of(x)}" for x in operands)
-
-
-def _explain(fn, operands, error: Exception) -> str:
-    """A clear message for a failed op: op name, operand labels and shapes, and the reason."""
-    if fn is ops.MatMul:
-        a, b = operands
-        sa, sb = _shape_of(a), _shape_of(b)
-        head = f"matmul: {_name(a)} {sa} @ {_name(b)} {sb}"
-        if not sa or not sb:
-            return f"{head}: matmul needs at least 1-D operands, not a 0-d value"
-        inner_a, inner_b = sa[-1], sb[0] if len(sb) == 1 else sb[-2]
-        if inner_a != inner_b:
-            return f"{head}: inner dimensions {inner_a} and {inner_b} differ"
-        return f"{head}: batch dimensions {sa[:-2]} and {sb[:-2]} cannot broadcast"
-    if fn.symbol and len(operands) == 2:
-        a, b = operands
-        head = f"{fn.name}: {_name(a)} {_shape_of(a)} {fn.symbol} {_name(b)} {_shape_of(b)}"
-    else:
-        head = f"{fn.name}({_operand_list(operands)})"
-    if "broadcast" in str(error):
-        return f"{head}: shapes cannot be broadcast together"
-    return f"{head}: {error}"

@@ -1,0 +1,33 @@
+"""Broadcasting, undone in one place for every op.
+
+An op's backward may return a gradient of the broadcast (larger) shape; the receiving node sums it
+back to its own shape here. Course example: b1 of shape (n1, 1) is added to W1 @ X of shape
+(n1, m), so db1 = sum of dZ1 over axis 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_ndarray = np.ndarray
+
+
+def unbroadcast(grad, like: np.ndarray):
+    """Sum ``grad`` over the axes that broadcasting added or stretched, back to ``like``'s shape.
+
+    E.g. b1 of shape (4, 1) added to W1 @ X of shape (4, m): db1 = sum of dZ1 over axis 1.
+    """
+    shape = like.shape
+    if type(grad) is not _ndarray:
+        grad = np.asarray(grad)
+    if grad.shape != shape:
+        extra = grad.ndim - len(shape)
+        if extra > 0:
+            grad = grad.sum(axis=tuple(range(extra)))
+        stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+        if stretched:
+            grad = grad.sum(axis=stretched, keepdims=True)
+        grad = np.broadcast_to(grad, shape) if grad.shape != shape else grad
+    if grad.dtype != like.dtype:
+        grad = grad.astype(like.dtype)
+    return grad
