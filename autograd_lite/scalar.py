@@ -444,6 +444,9 @@ class Scalar(Node):
     __ne__ = _comparison(operator.ne)
     __hash__ = Node.__hash__  # identity, like PyTorch tensors: nodes can sit in sets and dicts
 
+    def __bool__(self) -> bool:
+        return self.data != 0.0
+
     def __float__(self) -> float:
         return self.data
 

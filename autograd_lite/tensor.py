@@ -85,6 +85,23 @@ class Tensor(Node):
         """A tensor sharing this data, cut off from the graph (requires_grad False)."""
         return _leaf(self.data, False, self.label)
 
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        """``np.asarray(t)`` gives the data (a copy if a dtype or copy is asked for)."""
+        if dtype is None and not copy:
+            return self.data
+        return np.array(self.data, dtype=dtype, copy=True)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(
+                f"the truth value of {name_of(self)} {self.shape} is ambiguous: "
+                "use (t > 0).any() or .all() on the data"
+            )
+        return bool(self.data.reshape(()))
+
     def __len__(self) -> int:
         if not self.data.ndim:
             raise TypeError(f"len() of a 0-d tensor ({name_of(self)})")

@@ -221,3 +221,7 @@ def test_constants_have_grad_none_even_after_backward():
     (k * x).backward()
     assert k.grad is None and not k.requires_grad
     assert x.grad == 4.0
+
+
+def test_truth_value_follows_the_number():
+    assert not Scalar(0.0) and Scalar(-2.0) and bool(Scalar(1e-300))

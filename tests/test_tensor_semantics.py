@@ -487,3 +487,16 @@ def test_iterating_over_a_tensor_yields_its_rows():
     rows = list(t)
     assert len(rows) == 2
     np.testing.assert_array_equal(rows[1].data, [3.0, 4.0])
+
+
+def test_conversions_to_python_and_numpy():
+    t = Tensor([[1.5, -2.0]], label="t")
+    assert np.asarray(t) is t.data
+    copied = np.asarray(t, dtype=np.float32)
+    assert copied.dtype == np.float32 and copied is not t.data
+    assert float(Tensor(2.5)) == 2.5
+    assert bool(Tensor([0.0])) is False and bool(Tensor(3.0)) is True
+    with pytest.raises(ValueError, match=r"truth value of t \(1, 2\) is ambiguous"):
+        bool(t)
+    with pytest.raises(ValueError, match="item"):
+        float(t)
