@@ -500,3 +500,25 @@ def test_conversions_to_python_and_numpy():
         bool(t)
     with pytest.raises(ValueError, match="item"):
         float(t)
+
+
+def test_tensor_graphs_hold_no_reference_cycles():
+    """A discarded graph is freed by reference counting alone: the cycle collector finds nothing."""
+    import gc
+
+    from autograd_lite import nn
+
+    X, Y = nn.datasets.planar_flower()
+    model = nn.DeepNetwork([2, 4, 1], hidden_activation="tanh", init="small", seed=2)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            cost = nn.binary_cross_entropy(model(Tensor(X)), Tensor(Y))
+            cost.backward()
+            del cost
+        unused = nn.binary_cross_entropy(model(Tensor(X)), Tensor(Y))  # never backpropagated
+        del unused
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
