@@ -306,7 +306,7 @@ class Scalar(Node):
     @staticmethod
     def sum(values) -> Scalar:
         """x1 + x2 + ... + xn as one node (each local derivative is 1)."""
-        values = tuple(v if type(v) is Scalar else _operand_or_error(v, "Scalar.sum") for v in values)
+        values = _scalars(values, "Scalar.sum")
         if not values:
             return _constant(0.0)
         return _record(math.fsum([v.data for v in values]), values, (1.0,) * len(values), SUM)
@@ -317,8 +317,7 @@ class Scalar(Node):
 
         Local derivatives: dz/dwi = xi, dz/dxi = wi, dz/db = 1. ``inputs`` may be numbers.
         """
-        weights = tuple(v if type(v) is Scalar else _operand_or_error(v, "Scalar.dot") for v in weights)
-        inputs = tuple(v if type(v) is Scalar else _operand_or_error(v, "Scalar.dot") for v in inputs)
+        weights, inputs = _scalars(weights, "Scalar.dot"), _scalars(inputs, "Scalar.dot")
         if len(weights) != len(inputs):
             raise ValueError(
                 f"Scalar.dot: {len(weights)} weights but {len(inputs)} inputs; they must pair up"
@@ -468,6 +467,15 @@ def _operand(x):
     if isinstance(x, bool):
         return _constant(float(x))
     return NotImplemented  # e.g. a Tensor: its reflected op handles the mixed case
+
+
+def _scalars(values, where: str) -> tuple:
+    """``values`` as a tuple of Scalars (numbers become constants)."""
+    values = tuple(values)
+    for value in values:
+        if type(value) is not Scalar:
+            return tuple(v if type(v) is Scalar else _operand_or_error(v, where) for v in values)
+    return values
 
 
 def _operand_or_error(x, where: str) -> Scalar:

@@ -9,7 +9,8 @@ learning rate 1.0 - 0.9 * k / 100 at step k.
 Contenders, all in this process, on the same data and the same initial weights:
   micrograd                  micrograd.nn.MLP and micrograd.engine.Value, code as in its demo notebook
   autograd-lite, op for op   the same code shape: neurons as sum(wi * xi ...) starting from b, binary ops
-  autograd-lite, idiomatic   Scalar.dot(w, x, b) per neuron, Scalar.sum over the losses, Scalar.dot for L2
+  autograd-lite, idiomatic   Scalar.dot(w, x, b) per neuron, Scalar.sum over the losses, Scalar.dot for L2;
+                             inputs are constant Scalars made once (micrograd wraps them as Values every step)
 The first step is a warm-up; it also asserts that all contenders agree on the loss and every gradient.
 
 Timing: median wall time (time.perf_counter) of N steps, in two modes:
@@ -154,8 +155,10 @@ def idiomatic_contender(values: list[float], data: Data) -> Contender:
     X, y = data
     layers, params = scalar_model(values)
 
+    inputs = [[Scalar(v, requires_grad=False) for v in x] for x in X]  # constants, made once
+
     def loss() -> Scalar:
-        scores = [mlp(layers, x, Scalar.dot) for x in X]
+        scores = [mlp(layers, x, Scalar.dot) for x in inputs]
         losses = [(1 - yi * score).relu() for yi, score in zip(y, scores, strict=True)]
         return Scalar.sum(losses) * (1.0 / len(losses)) + ALPHA * Scalar.dot(params, params)
 
