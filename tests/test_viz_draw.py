@@ -12,20 +12,12 @@ import re
 
 import numpy as np
 import pytest
+from helpers import course_graph
 
 from autograd_lite import Scalar, Tensor, nn, viz
 
 draw_module = importlib.import_module("autograd_lite.viz.draw")  # viz.draw is the function
 FORWARD_COLOR, BACKWARD_COLOR = draw_module.FORWARD_COLOR, draw_module.BACKWARD_COLOR
-
-
-def course_graph():
-    a, b, c = Scalar(5.0, label="a"), Scalar(3.0, label="b"), Scalar(2.0, label="c")
-    u = (b * c).named("u")
-    v = (a + u).named("v")
-    J = (3 * v).named("J")
-    J.backward()
-    return J, {"a": a, "b": b, "c": c, "u": u, "v": v}
 
 
 def value_nodes(source: str) -> dict[str, str]:

@@ -9,19 +9,11 @@ import sys
 
 import numpy as np
 import pytest
+from helpers import course_graph
 
-from autograd_lite import Scalar, Tensor, nn, viz
+from autograd_lite import Tensor, nn, viz
 
 render_module = importlib.import_module("autograd_lite.viz.render")  # viz.render is the function
-
-
-def course_graph():
-    a, b, c = Scalar(5.0, label="a"), Scalar(3.0, label="b"), Scalar(2.0, label="c")
-    u = (b * c).named("u")
-    v = (a + u).named("v")
-    J = (3 * v).named("J")
-    J.backward()
-    return J
 
 
 def svg_text(path) -> str:
@@ -43,7 +35,7 @@ def test_this_machine_has_no_system_dot():
 
 
 def test_svg_without_system_dot_has_values_and_gradients(tmp_path, no_system_dot):
-    path = viz.render(course_graph(), tmp_path / "J.svg", view="both")
+    path = viz.render(course_graph()[0], tmp_path / "J.svg", view="both")
     assert path == tmp_path / "J.svg"
     text = svg_text(path)
     for label in ("u = b*c = 6", "v = a + u = 11", "J = 3*v = 33", "dJ/db = 6", "dJ/dc = 9", "du/db = c = 2"):
@@ -51,7 +43,7 @@ def test_svg_without_system_dot_has_values_and_gradients(tmp_path, no_system_dot
 
 
 def test_svg_of_each_view(tmp_path):
-    J = course_graph()
+    J = course_graph()[0]
     forward = svg_text(viz.render(J, tmp_path / "forward.svg"))  # forward is the default view
     backward = svg_text(viz.render(J, tmp_path / "backward.svg", view="backward"))
     assert "u = b*c = 6" in forward and "dJ/db" not in forward
@@ -59,13 +51,13 @@ def test_svg_of_each_view(tmp_path):
 
 
 def test_dot_format_writes_the_dot_source(tmp_path):
-    J = course_graph()
+    J = course_graph()[0]
     path = viz.render(J, tmp_path / "J.txt", format="dot", view="both")
     assert path.read_text(encoding="utf-8") == viz.draw(J, view="both").source
 
 
 def test_format_is_inferred_from_the_suffix(tmp_path):
-    J = course_graph()
+    J = course_graph()[0]
     dot = viz.render(J, tmp_path / "J.dot", view="backward")
     assert dot.read_text(encoding="utf-8") == viz.draw(J, view="backward").source
     svg = viz.render(J, tmp_path / "J.SVG")
@@ -79,7 +71,7 @@ def test_format_is_inferred_from_the_suffix(tmp_path):
 
 @pytest.mark.parametrize("where", ["suffix", "argument"])
 def test_unknown_format_raises_value_error(tmp_path, where):
-    J = course_graph()
+    J = course_graph()[0]
     with pytest.raises(ValueError, match="format must be one of svg, png, pdf, dot, not 'gif'"):
         if where == "suffix":
             viz.render(J, tmp_path / "J.gif")
@@ -91,7 +83,7 @@ def test_unknown_format_raises_value_error(tmp_path, where):
 @pytest.mark.parametrize("format", ["png", "pdf"])
 def test_png_and_pdf_without_dot_say_how_to_install_graphviz(tmp_path, no_system_dot, format):
     with pytest.raises(RuntimeError) as error:
-        viz.render(course_graph(), tmp_path / f"J.{format}")
+        viz.render(course_graph()[0], tmp_path / f"J.{format}")
     message = str(error.value)
     assert format.upper() in message
     assert "'dot' program" in message and "install Graphviz" in message
@@ -107,12 +99,12 @@ def test_svg_without_dot_or_webassembly_says_what_to_install(monkeypatch, no_sys
 
 @pytest.mark.skipif(viz.system_dot() is None, reason="needs the system Graphviz 'dot' program")
 def test_png_with_system_dot(tmp_path):
-    path = viz.render(course_graph(), tmp_path / "J.png")
+    path = viz.render(course_graph()[0], tmp_path / "J.png")
     assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_render_accepts_a_diagram_from_draw(tmp_path):
-    diagram = viz.draw(course_graph(), view="backward", title="Backward")
+    diagram = viz.draw(course_graph()[0], view="backward", title="Backward")
     text = svg_text(viz.render(diagram, tmp_path / "J.svg", view="forward"))  # the diagram's own view
     assert "dJ/db = 6" in text and "Backward" in text and "u = b*c = 6" not in text
     dot = viz.render(diagram, tmp_path / "J.dot")
@@ -120,7 +112,7 @@ def test_render_accepts_a_diagram_from_draw(tmp_path):
 
 
 def test_render_passes_draw_options(tmp_path):
-    J = course_graph()
+    J = course_graph()[0]
     path = viz.render(J, tmp_path / "J.dot", view="both", max_nodes=2)
     assert "more nodes" in path.read_text(encoding="utf-8")
 

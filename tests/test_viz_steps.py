@@ -12,21 +12,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import course_graph
 
 from autograd_lite import Scalar, Tensor, viz
 from autograd_lite.graph import topological_order
 
 CHROMIUM = Path("/usr/bin/chromium")
-
-
-def course_graph(backward: bool = True):
-    a, b, c = Scalar(5.0, label="a"), Scalar(3.0, label="b"), Scalar(2.0, label="c")
-    u = (b * c).named("u")
-    v = (a + u).named("v")
-    J = (3 * v).named("J")
-    if backward:
-        J.backward()
-    return J, {"a": a, "b": b, "c": c, "u": u, "v": v, "J": J}
 
 
 def logistic_regression_graph():
