@@ -55,3 +55,12 @@ __all__ = [
     "zero_grad",
     "__version__",
 ]
+
+
+def __getattr__(name: str):
+    """``ag.nn`` and ``ag.viz`` load on first use (viz imports graphviz)."""
+    if name in ("nn", "viz"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'autograd_lite' has no attribute {name!r}")
