@@ -20,6 +20,8 @@ def unbroadcast(grad, like: np.ndarray):
     shape = like.shape
     if type(grad) is not _ndarray:
         grad = np.asarray(grad)
+    if grad.ndim < len(shape):  # a gradient that is itself still to be broadcast (e.g. 0-d)
+        grad = np.broadcast_to(grad, shape)
     if grad.shape != shape:
         extra = grad.ndim - len(shape)
         if extra > 0:

@@ -30,7 +30,10 @@ class _SavedArrayLock:
         array.setflags(write=False)
 
     def __del__(self) -> None:
-        self.array.setflags(write=True)
+        try:
+            self.array.setflags(write=True)
+        except ValueError:  # its base was made read-only since: leave it read-only
+            pass
 
 
 def lock_saved_leaves(operands: tuple, saved, out: np.ndarray):

@@ -158,6 +158,8 @@ class Tensor(Node):
             self._g = np.ones_like(self.data)
             return
         grad = np.array(grad.data if isinstance(grad, Node) else grad, dtype=self.dtype)  # a copy
+        if grad.size == 1 == self.data.size:
+            grad = grad.reshape(self.shape)
         if grad.shape != self.shape:
             raise BackwardError(
                 f"backward: grad has shape {grad.shape} but {name_of(self)} has shape {self.shape}"

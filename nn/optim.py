@@ -36,8 +36,8 @@ class Optimizer:
             if parameter.grad is not None and not parameter.data.flags.writeable:
                 raise RuntimeError(  # read-only: a recorded graph still needs these values
                     f"{type(self).__name__}.step: cannot update {parameter.label or 'a parameter'}: "
-                    "a recorded graph that was not backpropagated still holds its value "
-                    "(keep costs as numbers, e.g. cost.item(), or compute them under no_grad())"
+                    "a recorded graph still needs its value (one not backpropagated yet, or kept with "
+                    "retain_graph=True); keep costs as numbers (cost.item()) or compute them under no_grad()"
                 )
         self.t += 1
         with no_grad():

@@ -522,3 +522,18 @@ def test_tensor_graphs_hold_no_reference_cycles():
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_unbroadcast_expands_a_smaller_gradient_and_sums_a_larger_one():
+    from autograd_lite import unbroadcast
+
+    like = np.zeros((3, 1))
+    assert np.array_equal(unbroadcast(np.array(2.0), like), np.full((3, 1), 2.0))
+    assert np.array_equal(unbroadcast(np.ones((2, 3, 4)), like), np.full((3, 1), 8.0))
+
+
+def test_a_one_element_output_takes_a_plain_number_as_its_seed():
+    w = Tensor([[2.0]], requires_grad=True)
+    cost = w * 3.0  # shape (1, 1)
+    cost.backward(grad=2.0)
+    assert w.grad.shape == (1, 1) and w.grad[0, 0] == 6.0
