@@ -74,3 +74,15 @@ def test_readme_taste_prints_what_its_comments_say(capsys):
     expected = [line.rsplit("# ", 1)[1].strip() for line in taste.splitlines() if line.startswith("print(")]
     exec(compile(taste, "README taste", "exec"), {})
     assert capsys.readouterr().out.splitlines() == expected
+
+
+def test_vectorized_logistic_regression_example_reproduces_propagate():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "vectorized_logistic_regression.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "cost = 5.801545, dw = [0.998456 2.395072], db = 0.001456" in result.stdout
+    assert "Cost after iteration 0: 0.693147" in result.stdout
+    assert "train accuracy: 47.00 %" in result.stdout
