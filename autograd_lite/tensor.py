@@ -210,35 +210,35 @@ class Tensor(Node):
         return _binary(ops.MatMul, other, self)
 
     def __neg__(self):
-        return apply(ops.Neg, self)
+        return _unary(ops.Neg, self)
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return apply(ops.Abs, self)
+        return _unary(ops.Abs, self)
 
     def __getitem__(self, index):
         return apply(ops.GetItem, self, index=_plain_index(index))
 
     # --- elementwise functions ---------------------------------------------------------------------------
     def exp(self) -> Tensor:
-        return apply(ops.Exp, self)
+        return _unary(ops.Exp, self)
 
     def log(self) -> Tensor:
-        return apply(ops.Log, self)
+        return _unary(ops.Log, self)
 
     def sqrt(self) -> Tensor:
-        return apply(ops.Sqrt, self)
+        return _unary(ops.Sqrt, self)
 
     def tanh(self) -> Tensor:
-        return apply(ops.Tanh, self)
+        return _unary(ops.Tanh, self)
 
     def sigmoid(self) -> Tensor:
-        return apply(ops.Sigmoid, self)
+        return _unary(ops.Sigmoid, self)
 
     def relu(self) -> Tensor:
-        return apply(ops.Relu, self)
+        return _unary(ops.Relu, self)
 
     def leaky_relu(self, slope: float = 0.01) -> Tensor:
         return apply(ops.LeakyRelu, self, slope=float(slope))
@@ -247,7 +247,7 @@ class Tensor(Node):
         return apply(ops.Clip, self, low=low, high=high)
 
     def abs(self) -> Tensor:
-        return apply(ops.Abs, self)
+        return _unary(ops.Abs, self)
 
     # --- shapes ------------------------------------------------------------------------------------------
     def transpose(self, *axes) -> Tensor:
@@ -263,16 +263,16 @@ class Tensor(Node):
 
     # --- reductions -------------------------------------------------------------------------------------
     def sum(self, axis=None, keepdims: bool = False) -> Tensor:
-        return apply(ops.Sum, self, axis=_axis(axis), keepdims=keepdims)
+        return _reduce(ops.Sum, self, axis, keepdims)
 
     def mean(self, axis=None, keepdims: bool = False) -> Tensor:
-        return apply(ops.Mean, self, axis=_axis(axis), keepdims=keepdims)
+        return _reduce(ops.Mean, self, axis, keepdims)
 
     def max(self, axis=None, keepdims: bool = False) -> Tensor:
-        return apply(ops.Max, self, axis=_axis(axis), keepdims=keepdims)
+        return _reduce(ops.Max, self, axis, keepdims)
 
     def min(self, axis=None, keepdims: bool = False) -> Tensor:
-        return apply(ops.Min, self, axis=_axis(axis), keepdims=keepdims)
+        return _reduce(ops.Min, self, axis, keepdims)
 
     def var(self, axis=None, keepdims: bool = False, ddof: int = 0) -> Tensor:
         """Variance, mean((x - mean(x))^2), from the primitives above."""
@@ -286,7 +286,7 @@ class Tensor(Node):
 
     def logsumexp(self, axis=None, keepdims: bool = False) -> Tensor:
         """log(sum(exp(x))), computed stably (shifted by the maximum)."""
-        return apply(ops.LogSumExp, self, axis=_axis(axis), keepdims=keepdims)
+        return _reduce(ops.LogSumExp, self, axis, keepdims)
 
     def softmax(self, axis: int = 0) -> Tensor:
         """Softmax over ``axis`` (default 0: classes are rows when examples are columns)."""
@@ -390,6 +390,26 @@ def apply(fn: type[ops.Function], *operands: Node, **params) -> Tensor:
     except (ValueError, IndexError, TypeError) as error:
         raise ShapeError(explain(fn, operands, error)) from None
     return _record(out, operands, saved, fn, tuple([x.requires_grad for x in operands]))
+
+
+def _unary(fn, x) -> Tensor:
+    """``apply`` for the elementwise functions of one tensor (no parameters)."""
+    try:
+        out, saved = fn.forward(x.data)
+    except (ValueError, IndexError, TypeError) as error:
+        raise ShapeError(explain(fn, (x,), error)) from None
+    return _record(out, (x,), saved, fn, (x.requires_grad,))
+
+
+def _reduce(fn, x, axis, keepdims: bool) -> Tensor:
+    """``apply`` for the reductions (sum, mean, max, min, logsumexp) over ``axis``."""
+    if type(axis) is list:
+        axis = tuple(axis)
+    try:
+        out, saved = fn.forward(x.data, axis, keepdims)
+    except (ValueError, IndexError, TypeError) as error:
+        raise ShapeError(explain(fn, (x,), error)) from None
+    return _record(out, (x,), saved, fn, (x.requires_grad,))
 
 
 def _binary(fn, a, b) -> Tensor:
@@ -522,10 +542,6 @@ def _float_dtype(node) -> np.dtype:
 
 def _raw(x):
     return x.data if isinstance(x, Node) else x
-
-
-def _axis(axis):
-    return tuple(axis) if isinstance(axis, list) else axis
 
 
 def _plain_index(index):
