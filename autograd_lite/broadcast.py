@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 _ndarray = np.ndarray
+_sum = np.add.reduce
 
 
 def unbroadcast(grad, like: np.ndarray):
@@ -25,10 +26,10 @@ def unbroadcast(grad, like: np.ndarray):
     if grad.shape != shape:
         extra = grad.ndim - len(shape)
         if extra > 0:
-            grad = grad.sum(axis=tuple(range(extra)))
-        stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+            grad = _sum(grad, axis=tuple(range(extra)))
+        stretched = tuple([i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1])
         if stretched:
-            grad = grad.sum(axis=stretched, keepdims=True)
+            grad = _sum(grad, axis=stretched, keepdims=True)
         grad = np.broadcast_to(grad, shape) if grad.shape != shape else grad
     if grad.dtype != like.dtype:
         grad = grad.astype(like.dtype)

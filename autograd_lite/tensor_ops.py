@@ -387,15 +387,15 @@ class Stack(Function):
 
 def _expand(g, shape):
     """``g`` broadcast to ``shape`` as a new array (faster than np.broadcast_to for small arrays)."""
-    out = np.empty(shape, dtype=np.result_type(g))
+    out = np.empty(shape, dtype=g.dtype)
     out[...] = g
     return out
 
 
 def _restore_axes(g, axis, keepdims: bool):
     """Put back the axes a reduction removed, so ``g`` broadcasts against the input."""
-    if keepdims or axis is None:
-        return g if keepdims else np.reshape(g, ())
+    if keepdims or axis is None:  # nothing removed, or a single number that broadcasts anyway
+        return g
     return np.expand_dims(g, axis)
 
 
