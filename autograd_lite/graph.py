@@ -29,8 +29,17 @@ from .errors import BackwardError
 _creation_numbers = count()
 _newest_first = attrgetter("_created")
 
-# What ``_saved`` becomes once backward() has used and released it.
-FREED = type("Freed", (), {"__repr__": lambda self: "FREED", "__slots__": ()})()
+
+class _Freed:
+    """What ``_saved`` becomes once backward() has used and released it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "FREED"
+
+
+FREED = _Freed()
 
 
 class _GradMode(threading.local):
