@@ -1,9 +1,11 @@
-"""Shared fixtures: where the course's cat / non-cat data lives (never copied into the repository)."""
+"""Shared test setup: where the course's cat / non-cat data lives (never copied into the repository),
+and the hypothesis profile."""
 
 import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 DATA_ENV = "AUTOGRAD_LITE_DATA"
 CAT_FILES = ("train_catvnoncat.h5", "test_catvnoncat.h5")
@@ -22,3 +24,12 @@ def cat_data_dir() -> Path:
         )
     pytest.importorskip("h5py", reason="reading the course data needs h5py (autograd-lite[data])")
     return folder
+
+
+# Property tests: no flaky health-check failures on a slow machine, and a fixed seed in CI.
+settings.register_profile(
+    "project",
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+    derandomize=bool(os.environ.get("CI")),
+)
+settings.load_profile("project")
