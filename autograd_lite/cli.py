@@ -15,17 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .demo import course_graph
 from .program import ProgramError, run_program
-from .scalar import Scalar
 
 
 def worked_example(a: float = 5.0, b: float = 3.0, c: float = 2.0) -> str:
     """The course's computation graph u = bc, v = a + u, J = 3v, forward then backward, as text."""
-    a_, b_, c_ = Scalar(a, label="a"), Scalar(b, label="b"), Scalar(c, label="c")
-    u = (b_ * c_).named("u")
-    v = (a_ + u).named("v")
-    J = (3 * v).named("J")
-    J.backward()
+    graph = course_graph(a, b, c)
+    u, v, J = graph["u"], graph["v"], graph["J"]
+    a_, b_, c_ = graph["a"], graph["b"], graph["c"]
     lines = [
         "Forward pass (left to right):",
         f"  u = b*c   = {_num(b)} * {_num(c)} = {_num(u.data)}",

@@ -15,6 +15,17 @@ from pathlib import Path
 from .scalar import Scalar
 
 
+def course_graph(a: float = 5.0, b: float = 3.0, c: float = 2.0, backward: bool = True) -> dict[str, Scalar]:
+    """The course's J = 3(a + bc) as u = bc, v = a + u, J = 3v (backpropagated, graph kept)."""
+    nodes = {"a": Scalar(a, label="a"), "b": Scalar(b, label="b"), "c": Scalar(c, label="c")}
+    nodes["u"] = (nodes["b"] * nodes["c"]).named("u")
+    nodes["v"] = (nodes["a"] + nodes["u"]).named("v")
+    nodes["J"] = (3 * nodes["v"]).named("J")
+    if backward:
+        nodes["J"].backward(retain_graph=True)
+    return nodes
+
+
 def run_demo(out: Path, iterations: int = 10_000, progress: bool | None = None, stream=None) -> Path:
     from . import viz
     from .nn import binary_cross_entropy, course, datasets
@@ -25,11 +36,8 @@ def run_demo(out: Path, iterations: int = 10_000, progress: bool | None = None, 
     figures: list[tuple[str, str, str]] = []  # (title, file name, caption)
 
     print("1. The course's computation graph J = 3(a + bc), a = 5, b = 3, c = 2", file=stream)
-    a, b, c = Scalar(5.0, label="a"), Scalar(3.0, label="b"), Scalar(2.0, label="c")
-    u = (b * c).named("u")
-    v = (a + u).named("v")
-    J = (3 * v).named("J")
-    J.backward(retain_graph=True)
+    graph = course_graph()
+    J, a, b, c = graph["J"], graph["a"], graph["b"], graph["c"]
     print(f"   J = {J.data:g}; dJ/da = {a.grad:g}, dJ/db = {b.grad:g}, dJ/dc = {c.grad:g}", file=stream)
     for view, caption in (
         ("forward", "Forward pass: each node's value (u = bc = 6)."),

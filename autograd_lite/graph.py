@@ -18,7 +18,7 @@ a Scalar multiplies by stored local derivatives, a Tensor computes a vector-Jaco
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from itertools import count
 from operator import attrgetter
 
@@ -183,11 +183,12 @@ class Node:
         raise NotImplementedError
 
 
-def topological_order(root: Node, check_saved: bool = True) -> list[Node]:
+def topological_order(root: Node, check_saved: bool = True, constants: bool = False) -> list[Node]:
     """Nodes that ``root`` depends on and that require grad, ``root`` first, parents after children.
 
     Iterative: a stack instead of recursion, then one sort by creation number (newest first).
-    With ``check_saved`` it refuses a graph whose saved values a previous backward freed.
+    With ``check_saved`` it refuses a graph whose saved values a previous backward freed; with
+    ``constants`` it also lists the nodes that need no gradient (for drawing the whole graph).
     """
     seen = {root}
     stack = [root]
@@ -195,11 +196,11 @@ def topological_order(root: Node, check_saved: bool = True) -> list[Node]:
         node = stack.pop()
         if check_saved and node._saved is FREED:
             raise BackwardError(
-                f"backward through {_describe(node)} a second time: its saved values were freed by "
+                f"backward through {name_of(node)} a second time: its saved values were freed by "
                 "the first backward(); call backward(retain_graph=True) the first time to keep them"
             )
         for parent in node._parents:
-            if parent.requires_grad and parent not in seen:
+            if (constants or parent.requires_grad) and parent not in seen:
                 seen.add(parent)
                 stack.append(parent)
     return sorted(seen, key=_newest_first, reverse=True)
@@ -209,7 +210,7 @@ def backward(root: Node, grad=None, retain_graph: bool = False) -> None:
     """Reverse-mode chain rule from ``root``: every node's ``grad`` += dRoot/dNode."""
     if not root.requires_grad:
         raise BackwardError(
-            f"backward: {_describe(root)} does not require grad, so there is nothing to "
+            f"backward: {name_of(root)} does not require grad, so there is nothing to "
             "differentiate (were its inputs made with requires_grad=False or under no_grad()?)"
         )
     order = topological_order(root)
@@ -223,28 +224,19 @@ def backward(root: Node, grad=None, retain_graph: bool = False) -> None:
         raise
 
 
-def iter_graph(root: Node) -> Iterator[Node]:
-    """Every node ``root`` depends on, constants included, children before parents."""
-    seen = {root}
-    stack = [root]
-    while stack:
-        for parent in stack.pop()._parents:
-            if parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-    return iter(sorted(seen, key=_newest_first, reverse=True))
-
-
 def zero_grad(nodes: Iterable[Node]) -> None:
     """Reset the gradient of each given node (typically a model's parameters)."""
     for node in nodes:
         node._reset_grad()
 
 
-def _describe(node: Node) -> str:
-    name = node.label if node.label is not None else "an unnamed node"
-    op = f" (made by {node._op.name})" if node._op is not None else ""
-    return f"{name}{op}"
+def name_of(node: Node) -> str:
+    """How a node is called in messages: its label, else the op that made it."""
+    if node.label is not None:
+        return node.label
+    if node._op is not None:
+        return f"<{node._op.name} output>"
+    return "<constant>" if not node.requires_grad else "<tensor>"
 
 
 def next_creation_number() -> int:

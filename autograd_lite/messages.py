@@ -9,14 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import tensor_ops as ops
-
-
-def name_of(node) -> str:
-    if node.label is not None:
-        return node.label
-    if node._op is not None:
-        return f"<{node._op.name} output>"
-    return "<constant>" if not node.requires_grad else "<tensor>"
+from .graph import name_of
 
 
 def shape_of(node) -> tuple:

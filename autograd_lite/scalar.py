@@ -15,6 +15,7 @@ d(out)/d(input), side by side. The node stores those local derivatives; the back
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 from numbers import Real
@@ -157,7 +158,10 @@ SUM = ScalarOp("sum", "sum", _sum)
 DOT = ScalarOp("dot", "dot", _dot)
 
 
+@functools.lru_cache(maxsize=64)
 def _leaky_relu_op(slope: float) -> ScalarOp:
+    """One op per slope, made once."""
+
     def _leaky_relu(a):
         return (a, (1.0,)) if a > 0.0 else (slope * a, (slope,))  # g'(z) = 1 or slope
 

@@ -38,7 +38,9 @@ class Tensor(Node):
     backward pass reaches the node, then an array of the node's shape and dtype.
     """
 
-    __slots__ = ("_needs", "_locks", "_lock")
+    # _needs: which parents need a gradient (fixed when the op is recorded); _holding: the locks this
+    # node holds on leaf arrays it saved (saved.py); _lock_ref: on a leaf, a weak reference to its lock
+    __slots__ = ("_needs", "_holding", "_lock_ref")
     __array_ufunc__ = None  # ``ndarray + Tensor`` defers to Tensor.__radd__ instead of looping
 
     def __init__(self, data, requires_grad: bool = False, label: str | None = None, dtype=None) -> None:
@@ -139,7 +141,7 @@ class Tensor(Node):
                 parent._receive(grad)
         if not retain_graph:
             self._saved = FREED  # freed: a second backward() through here is an error
-            self._locks = None  # saved inputs become writable again
+            self._holding = None  # saved inputs become writable again
 
     def _receive(self, grad) -> None:
         """Add a child's share of dJ/d(self), summed back over broadcast axes."""
@@ -438,7 +440,7 @@ def _record(out, operands: tuple, saved, fn, needs: tuple) -> Tensor:
     node.grad = None
     node.label = None
     node._g = None
-    node._lock = None
+    node._lock_ref = None
     node._created = next(_creation_numbers)
     if True in needs and _grad_mode.enabled:
         out.setflags(write=False)  # a value on the graph is never changed in place
@@ -448,7 +450,7 @@ def _record(out, operands: tuple, saved, fn, needs: tuple) -> Tensor:
         node._op = fn
         node._needs = needs
         shares_memory = saved is not None or out.base is not None
-        node._locks = lock_saved_leaves(operands, saved, out) if shares_memory else None
+        node._holding = lock_saved_leaves(operands, saved, out) if shares_memory else None
         if _anomaly.enabled:
             check_finite(node, fn, operands)
         return node
@@ -457,7 +459,7 @@ def _record(out, operands: tuple, saved, fn, needs: tuple) -> Tensor:
     node._saved = ()
     node._op = None
     node._needs = ()
-    node._locks = None
+    node._holding = None
     return node
 
 
@@ -476,8 +478,8 @@ def _as_leaf(node: Tensor, array: np.ndarray, requires_grad: bool, label) -> Ten
     node._op = None
     node._g = None
     node._needs = ()
-    node._locks = None
-    node._lock = None
+    node._holding = None
+    node._lock_ref = None
     node._created = next(_creation_numbers)
     return node
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograd_lite.graph import next_creation_number
+from autograd_lite.graph import next_creation_number, zero_grad
 from autograd_lite.tensor import Tensor
 
 
@@ -86,8 +86,7 @@ class Module:
             yield from module.modules()
 
     def zero_grad(self) -> None:
-        for parameter in self.parameters():
-            parameter.grad = None
+        zero_grad(self.parameters())
 
     def train(self, mode: bool = True) -> Module:
         for module in self.modules():

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from autograd_lite.graph import no_grad
+from autograd_lite.graph import no_grad, zero_grad
 from autograd_lite.tensor import Tensor
 
 
@@ -27,8 +27,7 @@ class Optimizer:
         self.t = 0
 
     def zero_grad(self) -> None:
-        for parameter in self.parameters:
-            parameter.grad = None
+        zero_grad(self.parameters)
 
     def step(self) -> None:
         """Update every parameter that has a gradient; all or nothing."""

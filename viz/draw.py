@@ -17,7 +17,7 @@ from collections.abc import Collection
 
 import graphviz
 
-from autograd_lite.graph import Node, iter_graph
+from autograd_lite.graph import Node, topological_order
 
 from .labels import Namer, edge_derivative, grad_name, grad_text, value_text
 
@@ -63,6 +63,7 @@ def draw(
         raise ValueError(f"draw: view must be one of {', '.join(VIEWS)}, not {view!r}")
     if max_nodes < 1:
         raise ValueError("draw: max_nodes must be at least 1")
+    known = None if known is None else set(known)
     nodes, hidden = _nodes_to_draw(root, max_nodes)
     namer = Namer()
     root_name = root.label or "J"
@@ -134,7 +135,7 @@ def draw(
                     diagram.edge(source, op_id, color=FORWARD_COLOR)
                 diagram.edge(op_id, child, color=FORWARD_COLOR)
         if show_grads:
-            shown = known is None or node in _as_set(known)
+            shown = known is None or node in known
             for index, parent in enumerate(node._parents):
                 source = sources[index]
                 if source in (child, "more") or not parent.requires_grad:
@@ -165,7 +166,7 @@ def draw(
 
 def _nodes_to_draw(root: Node, max_nodes: int) -> tuple[list[Node], list[Node]]:
     """All nodes oldest first, or the ``max_nodes`` closest to the root plus the rest (hidden)."""
-    everything = list(iter_graph(root))[::-1]
+    everything = topological_order(root, check_saved=False, constants=True)[::-1]
     if len(everything) <= max_nodes:
         return everything, []
     kept, queue, seen = set(), deque([root]), {id(root)}
@@ -194,7 +195,7 @@ def _node_lines(node, namer, root_name, show_values, show_grads, known) -> list[
             lines.append(value_text(node))
     if show_grads and node.requires_grad:
         label = grad_name(node, name, root_name)
-        text = grad_text(node) if known is None or node in _as_set(known) else "?"
+        text = grad_text(node) if known is None or node in known else "?"
         if text is None:
             text = "?"
         if _is_scalar_like(node) or text == "?":
@@ -280,10 +281,6 @@ def _module_summary(module) -> str:
 
 def _is_scalar_like(node: Node) -> bool:
     return not hasattr(node.data, "shape") or node.data.shape == ()
-
-
-def _as_set(nodes) -> set:
-    return nodes if isinstance(nodes, set) else set(nodes)
 
 
 def _escape(text: str) -> str:

@@ -12,7 +12,7 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograd_lite.graph import Node, iter_graph, topological_order
+from autograd_lite.graph import Node, topological_order
 from autograd_lite.scalar import Scalar
 
 from .draw import draw
@@ -50,7 +50,7 @@ def backprop_steps(root: Node) -> list[BackpropStep]:
     root_name = root.label or "J"
     namer._names[id(root)] = root_name
     namer._used[root_name] = 1
-    for node in reversed(list(iter_graph(root))):
+    for node in reversed(topological_order(root, check_saved=False, constants=True)):
         namer(node)
     order = topological_order(root, check_saved=False)
     children: dict[int, list[tuple[Node, int]]] = {}
