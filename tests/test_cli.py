@@ -49,14 +49,16 @@ def test_bad_option_exits_with_usage_error():
     assert "Traceback" not in result.stderr
 
 
-def test_computation_graph_example_prints_the_course_figures():
+def run_example(name: str) -> str:
+    """Run ``examples/<name>`` in a fresh interpreter and return what it printed."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "computation_graph.py")],
-        capture_output=True,
-        text=True,
-        check=True,
+        [sys.executable, str(ROOT / "examples" / name)], capture_output=True, text=True, check=True
     )
-    out = result.stdout
+    return result.stdout
+
+
+def test_computation_graph_example_prints_the_course_figures():
+    out = run_example("computation_graph.py")
     assert "J = 3(a + bc) = 33" in out
     for line in ("dJ/dv = 3", "dJ/da = 3", "dJ/du = 3", "dJ/db = 6", "dJ/dc = 9"):
         assert line in out
@@ -77,12 +79,7 @@ def test_readme_taste_prints_what_its_comments_say(capsys):
 
 
 def test_vectorized_logistic_regression_example_reproduces_propagate():
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "vectorized_logistic_regression.py")],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "cost = 5.801545, dw = [0.998456 2.395072], db = 0.001456" in result.stdout
-    assert "Cost after iteration 0: 0.693147" in result.stdout
-    assert "train accuracy: 47.00 %" in result.stdout
+    out = run_example("vectorized_logistic_regression.py")
+    assert "cost = 5.801545, dw = [0.998456 2.395072], db = 0.001456" in out
+    assert "Cost after iteration 0: 0.693147" in out
+    assert "train accuracy: 47.00 %" in out
