@@ -143,6 +143,12 @@ class Node:
         )
         return f"<table>{cells}</table>"
 
+    def __pos__(self) -> Node:
+        return self
+
+    def __abs__(self) -> Node:
+        return self.abs()  # the payload's abs op
+
     # --- gradients ----------------------------------------------------------------------------
     def backward(self, grad=None, retain_graph: bool = False) -> None:
         """Fill ``.grad`` of every node this one depends on with dJ/d(node), J being this node.

@@ -6,172 +6,31 @@
     J = 3 * v          # J = 33     dJ/dv = 3
     J.backward()       # a.grad = 3, b.grad = 6, c.grad = 9
 
-Every op below is one function that returns the forward value *and* its local derivatives
-d(out)/d(input), side by side. The node stores those local derivatives; the backward pass
-(``Scalar._backprop``) is then the chain rule in one line:
+Every op is one record in the op catalogue (``autograd_lite.ops``), whose rule returns the forward
+value *and* its local derivatives d(out)/d(input) side by side, e.g. ``mul``: ``a * b, (b, a)``.
+A Scalar op runs that rule on the operands' values and stores the local derivatives; the backward
+pass (``Scalar._backprop``) is then the chain rule in one line:
 
     dJ/d(parent) += d(node)/d(parent) * dJ/d(node)
+
+The methods (``+``, ``*``, ``.tanh()``, ...) are made from the records at the end of this file.
 """
 
 from __future__ import annotations
 
-import functools
-import math
 import operator
 from numbers import Real
 
 from .errors import DomainError
 from .graph import FREED, Node, _creation_numbers, _grad_mode
+from .ops import OPS, Op, install_methods
 
-
-class ScalarOp:
-    """One op: its name, how it is written, and ``fn(*values) -> (value, local derivatives)``."""
-
-    __slots__ = ("name", "symbol", "fn")
-
-    def __init__(self, name: str, symbol: str, fn) -> None:
-        self.name, self.symbol, self.fn = name, symbol, fn
-
-    def __repr__(self) -> str:
-        return f"ScalarOp({self.name})"
-
-
-class _OutOfDomain(Exception):
-    """Raised inside an op function; turned into a DomainError that names the operands."""
-
-
-# --- the ops: forward value, then d(out)/d(each input) -----------------------------------------
-
-
-def _add(a, b):
-    return a + b, (1.0, 1.0)  # d(a+b)/da = 1, d(a+b)/db = 1
-
-
-def _sub(a, b):
-    return a - b, (1.0, -1.0)
-
-
-def _mul(a, b):
-    return a * b, (b, a)  # d(ab)/da = b, d(ab)/db = a
-
-
-def _div(a, b):
-    if b == 0.0:
-        raise _OutOfDomain("divisor {1} is zero")
-    return a / b, (1.0 / b, -a / (b * b))  # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
-
-
-def _pow(a, b):
-    # d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b ln a (only needed when the exponent requires grad)
-    if a < 0.0 and not b.is_integer():
-        raise _OutOfDomain("base {0} is negative and exponent {1} is not an integer")
-    if a == 0.0 and b < 0.0:
-        raise _OutOfDomain("base {0} is zero and exponent {1} is negative")
-    out = _power(a, b)
-    d_base = b * _power(a, b - 1.0) if a != 0.0 or b >= 1.0 else (math.inf if b != 0.0 else 0.0)
-    d_exponent = out * math.log(a) if a > 0.0 else (0.0 if a == 0.0 else math.nan)
-    return out, (d_base, d_exponent)
-
-
-def _power(a, b):
-    try:
-        return a**b
-    except OverflowError:  # too large for a float: +-inf, as IEEE floats (and NumPy) give
-        return math.inf if a > 0.0 or b % 2.0 == 0.0 else -math.inf
-
-
-def _neg(a):
-    return -a, (-1.0,)
-
-
-def _abs(a):
-    return abs(a), (1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0,)  # sign(a); 0 at the kink
-
-
-def _exp(a):
-    try:
-        out = math.exp(a)
-    except OverflowError:
-        out = math.inf  # as IEEE floats (and NumPy) do, rather than an exception
-    return out, (out,)  # d e^a / da = e^a
-
-
-def _log(a):
-    if a <= 0.0:
-        raise _OutOfDomain("{0} is not > 0")
-    return math.log(a), (1.0 / a,)  # d ln a / da = 1/a
-
-
-def _sqrt(a):
-    if a < 0.0:
-        raise _OutOfDomain("{0} is negative")
-    out = math.sqrt(a)
-    return out, (0.5 / out if out > 0.0 else math.inf,)  # d sqrt(a)/da = 1 / (2 sqrt(a))
-
-
-def _tanh(a):
-    t = math.tanh(a)
-    return t, (1.0 - t * t,)  # g'(z) = 1 - tanh(z)^2
-
-
-def _sigmoid(a):
-    if a >= 0.0:  # never exp of a large positive number: sigmoid(-1000) = 0.0, not an overflow
-        s = 1.0 / (1.0 + math.exp(-a))
-    else:
-        e = math.exp(a)
-        s = e / (1.0 + e)
-    return s, (s * (1.0 - s),)  # g'(z) = sigma(z) (1 - sigma(z))
-
-
-def _relu(a):
-    return (a, (1.0,)) if a > 0.0 else (0.0, (0.0,))  # g'(z) = 1 if z > 0 else 0
-
-
-ADD = ScalarOp("add", "+", _add)
-SUB = ScalarOp("sub", "-", _sub)
-MUL = ScalarOp("mul", "*", _mul)
-DIV = ScalarOp("div", "/", _div)
-POW = ScalarOp("pow", "**", _pow)
-NEG = ScalarOp("neg", "-", _neg)
-ABS = ScalarOp("abs", "abs", _abs)
-EXP = ScalarOp("exp", "exp", _exp)
-LOG = ScalarOp("log", "log", _log)
-SQRT = ScalarOp("sqrt", "sqrt", _sqrt)
-TANH = ScalarOp("tanh", "tanh", _tanh)
-SIGMOID = ScalarOp("sigmoid", "sigmoid", _sigmoid)
-RELU = ScalarOp("relu", "relu", _relu)
-
-
-def _sum(*values):
-    return math.fsum(values), (1.0,) * len(values)  # d(x1 + x2 + ...)/dxi = 1
-
-
-def _dot(*values):
-    # values = w1..wn, x1..xn[, b]:  z = w1 x1 + ... + wn xn (+ b);  dz/dwi = xi, dz/dxi = wi, dz/db = 1
-    n = len(values) // 2
-    weights, inputs = values[:n], values[n : 2 * n]
-    z = sum(map(operator.mul, weights, inputs), values[2 * n] if len(values) % 2 else 0.0)
-    return z, inputs + weights + (1.0,) * (len(values) % 2)
-
-
-SUM = ScalarOp("sum", "sum", _sum)
-DOT = ScalarOp("dot", "dot", _dot)
-
-
-@functools.lru_cache(maxsize=64)
-def _leaky_relu_op(slope: float) -> ScalarOp:
-    """One op per slope, made once."""
-
-    def _leaky_relu(a):
-        return (a, (1.0,)) if a > 0.0 else (slope * a, (slope,))  # g'(z) = 1 or slope
-
-    return ScalarOp("leaky_relu", f"leaky_relu({slope:g})", _leaky_relu)
-
+SUM, DOT = OPS["sum"], OPS["dot"]
 
 # --- recording ---------------------------------------------------------------------------------
 
 
-def _record(value: float, parents: tuple, local: tuple, op: ScalarOp) -> Scalar:
+def _record(value: float, parents: tuple, local: tuple, op: Op) -> Scalar:
     """The one place a Scalar op result is made and, if anything needs a gradient, recorded."""
     out = _new_scalar(Scalar)
     out.data = value
@@ -196,19 +55,30 @@ def _record(value: float, parents: tuple, local: tuple, op: ScalarOp) -> Scalar:
     return out
 
 
-def _apply(op: ScalarOp, *operands: Scalar) -> Scalar:
-    """Run ``op`` on the operands' values and record the result (errors name the operands)."""
-    try:
-        value, local = op.fn(*[x.data for x in operands])
-    except _OutOfDomain as problem:
-        raise DomainError(_domain_message(op, operands, str(problem))) from None
+def _apply(op: Op, operands: tuple) -> Scalar:
+    """Run ``op``'s rule on the operands' values; record the value and the local derivatives."""
+    values = [x.data for x in operands]
+    if op.domain is None and not op.takes_needs:
+        value, local = op.scalar(*values)
+        return _record(value, operands, local, op)
+    needs = _needs(operands)
+    if op.domain is not None:
+        problem = op.domain.problem(values, needs)
+        if problem is not None:
+            raise DomainError(_domain_message(op, operands, problem))
+    value, local = op.scalar(*values, needs=needs) if op.takes_needs else op.scalar(*values)
     return _record(value, operands, local, op)
 
 
-def _domain_message(op: ScalarOp, operands: tuple, problem: str) -> str:
+def _needs(operands: tuple) -> tuple:
+    """Which operands will get a gradient (none under ``no_grad``)."""
+    return tuple([x.requires_grad and _grad_mode.enabled for x in operands])
+
+
+def _domain_message(op: Op, operands: tuple, problem: str) -> str:
     names = [_name(x) for x in operands]
     shown = [f"{n} = {x.data!r}" if n != repr(x.data) else n for n, x in zip(names, operands)]
-    if len(operands) == 2 and op.symbol in "+-*/**":
+    if len(operands) == 2 and op.symbol is not None:
         call = f"{op.name}({names[0]} {op.symbol} {names[1]})"
     else:
         call = f"{op.name}({', '.join(names)})"
@@ -301,10 +171,13 @@ class Scalar(Node):
         return Scalar(self.data, requires_grad=False, label=self.label)
 
     def local_derivatives(self) -> tuple:
-        """d(self)/d(parent) for each parent, recomputed from the parents' current values."""
+        """d(self)/d(parent) for each parent, recomputed by the op's rule from the parents' values."""
         if self._op is None:
             return ()
-        return self._op.fn(*[p.data for p in self._parents])[1]
+        values = [p.data for p in self._parents]
+        if self._op.takes_needs:
+            return self._op.scalar(*values, needs=_needs(self._parents))[1]
+        return self._op.scalar(*values)[1]
 
     # --- n-ary ops: one node instead of a chain of binary ones ------------------------------
     @staticmethod
@@ -313,7 +186,8 @@ class Scalar(Node):
         values = _scalars(values, "Scalar.sum")
         if not values:
             return _constant(0.0)
-        return _record(math.fsum([v.data for v in values]), values, (1.0,) * len(values), SUM)
+        value, local = SUM.scalar(*[v.data for v in values])
+        return _record(value, values, local, SUM)
 
     @staticmethod
     def dot(weights, inputs, bias=None) -> Scalar:
@@ -326,117 +200,11 @@ class Scalar(Node):
             raise ValueError(
                 f"Scalar.dot: {len(weights)} weights but {len(inputs)} inputs; they must pair up"
             )
-        w = tuple([v.data for v in weights])
-        x = tuple([v.data for v in inputs])
-        if bias is None:
-            return _record(sum(map(operator.mul, w, x)), weights + inputs, x + w, DOT)
-        if type(bias) is not Scalar:
-            bias = _operand_or_error(bias, "Scalar.dot")
-        z = sum(map(operator.mul, w, x), bias.data)
-        return _record(z, weights + inputs + (bias,), x + w + (1.0,), DOT)
-
-    # --- arithmetic: Python numbers on either side become constants --------------------------
-    # +, -, * and relu are the hot ops of a scalar network, so they write their one-line rule
-    # (the same as _add, _sub, _mul, _relu above) inline instead of going through _apply.
-    def __add__(self, other):
-        if type(other) is not Scalar:
-            other = _operand(other)
-            if other is NotImplemented:
-                return other
-        return _record(self.data + other.data, (self, other), (1.0, 1.0), ADD)
-
-    def __radd__(self, other):
-        other = _operand(other)
-        return (
-            other
-            if other is NotImplemented
-            else _record(other.data + self.data, (other, self), (1.0, 1.0), ADD)
-        )
-
-    def __sub__(self, other):
-        if type(other) is not Scalar:
-            other = _operand(other)
-            if other is NotImplemented:
-                return other
-        return _record(self.data - other.data, (self, other), (1.0, -1.0), SUB)
-
-    def __rsub__(self, other):
-        other = _operand(other)
-        return (
-            other
-            if other is NotImplemented
-            else _record(other.data - self.data, (other, self), (1.0, -1.0), SUB)
-        )
-
-    def __mul__(self, other):
-        if type(other) is not Scalar:
-            other = _operand(other)
-            if other is NotImplemented:
-                return other
-        a, b = self.data, other.data
-        return _record(a * b, (self, other), (b, a), MUL)
-
-    def __rmul__(self, other):
-        other = _operand(other)
-        if other is NotImplemented:
-            return other
-        a, b = other.data, self.data
-        return _record(a * b, (other, self), (b, a), MUL)
-
-    def __truediv__(self, other):
-        other = _operand(other)
-        return other if other is NotImplemented else _apply(DIV, self, other)
-
-    def __rtruediv__(self, other):
-        other = _operand(other)
-        return other if other is NotImplemented else _apply(DIV, other, self)
-
-    def __pow__(self, exponent):
-        exponent = _operand(exponent)
-        if exponent is NotImplemented:
-            return exponent
-        if exponent.requires_grad and self.data < 0.0 and _grad_mode.enabled:
-            message = f"{{0}} must be >= 0 to differentiate with respect to the exponent {_name(exponent)}"
-            raise DomainError(_domain_message(POW, (self, exponent), message))
-        return _apply(POW, self, exponent)
-
-    def __rpow__(self, base):
-        base = _operand(base)
-        return base if base is NotImplemented else base.__pow__(self)
-
-    def __neg__(self):
-        return _record(-self.data, (self,), (-1.0,), NEG)
-
-    def __pos__(self):
-        return self
-
-    def __abs__(self):
-        return _apply(ABS, self)
-
-    # --- functions ---------------------------------------------------------------------------
-    def exp(self) -> Scalar:
-        return _apply(EXP, self)
-
-    def log(self) -> Scalar:
-        """Natural logarithm (the course's ln); clear error for a <= 0."""
-        return _apply(LOG, self)
-
-    def sqrt(self) -> Scalar:
-        return _apply(SQRT, self)
-
-    def tanh(self) -> Scalar:
-        return _apply(TANH, self)
-
-    def sigmoid(self) -> Scalar:
-        """sigma(z) = 1 / (1 + e^-z), computed without overflow for any z."""
-        return _apply(SIGMOID, self)
-
-    def relu(self) -> Scalar:
-        a = self.data
-        return _record(a, (self,), (1.0,), RELU) if a > 0.0 else _record(0.0, (self,), (0.0,), RELU)
-
-    def leaky_relu(self, slope: float = 0.01) -> Scalar:
-        return _apply(_leaky_relu_op(float(slope)), self)
+        operands = weights + inputs
+        if bias is not None:
+            operands += (bias if type(bias) is Scalar else _operand_or_error(bias, "Scalar.dot"),)
+        value, local = DOT.scalar(*[v.data for v in operands])
+        return _record(value, operands, local, DOT)
 
     # --- comparisons: plain bools, never recorded --------------------------------------------
     __lt__ = _comparison(operator.lt)
@@ -460,6 +228,44 @@ class Scalar(Node):
         label = f"label={self.label!r}, " if self.label is not None else ""
         grad = f"grad={self.grad!r}" if self.requires_grad else "requires_grad=False"
         return f"Scalar({label}data={self.data!r}, {grad})"
+
+
+# --- the methods, made from the op records ---------------------------------------------------------
+
+
+def _binary_method(op: Op, reflected: bool):
+    """``a * b`` (and ``3 * a`` when ``reflected``): numbers become constants, then the op's rule runs."""
+    if op.domain is None and not op.takes_needs:  # + - *, the hot ops of a scalar net: the rule, directly
+        rule = op.scalar
+
+        def method(self, other):
+            if type(other) is not Scalar:
+                other = _operand(other)
+                if other is NotImplemented:
+                    return other
+            a, b = (other, self) if reflected else (self, other)
+            value, local = rule(a.data, b.data)
+            return _record(value, (a, b), local, op)
+
+    else:
+
+        def method(self, other):
+            other = _operand(other)
+            if other is NotImplemented:
+                return other
+            return _apply(op, (other, self) if reflected else (self, other))
+
+    return method
+
+
+def _unary_method(op: Op):
+    """``a.tanh()``; parameters such as ``leaky_relu(slope)`` are fixed in a bound copy of the op."""
+    if not op.param_names:
+        return lambda self: _apply(op, (self,))
+    return lambda self, *args, **kwargs: _apply(op.bind(**op.parse(*args, **kwargs)), (self,))
+
+
+install_methods(Scalar, _binary_method, _unary_method, lambda op: op.elementwise)
 
 
 def _operand(x):

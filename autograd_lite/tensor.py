@@ -6,10 +6,10 @@ The course's vectorized notation works as written (examples are columns, ``X`` i
     J = -(Y * A2.log() + (1 - Y) * (1 - A2).log()).sum() / m
     J.backward()       # W1.grad = dW1, b1.grad = db1, ...
 
-Ops live in ``tensor_ops`` (forward and backward side by side); ``apply`` below is the one place
-that runs an op and records it. A node's backward step (``Tensor._backprop``) asks its op for
-vector-Jacobian products and hands each parent its share; the parent sums it back to its own
-shape (``unbroadcast``), so broadcasting is handled in one place for every op.
+Ops are records in the op catalogue (``autograd_lite.ops``); the methods below are made from them, and
+``apply`` is the one place that runs an op and records it. A node's backward step
+(``Tensor._backprop``) asks its op for vector-Jacobian products and hands each parent its share; the
+parent sums it back to its own shape (``unbroadcast``), so broadcasting is handled in one place.
 """
 
 from __future__ import annotations
@@ -18,17 +18,18 @@ from numbers import Real
 
 import numpy as np
 
-from . import tensor_ops as ops
 from .anomaly import _anomaly, check_finite, check_gradients
 from .broadcast import unbroadcast
 from .errors import BackwardError, ShapeError
 from .graph import FREED, Node, _creation_numbers, _grad_mode
 from .messages import explain, name_of, shape_of
+from .ops import OPS, Op, install_methods
 from .saved import lock_saved_leaves
 from .scalar import _constant as _scalar_constant
 
 _ndarray = np.ndarray
 _new_tensor = object.__new__
+TRANSPOSE, RESHAPE, GETITEM = OPS["transpose"], OPS["reshape"], OPS["getitem"]
 
 
 class Tensor(Node):
@@ -69,7 +70,7 @@ class Tensor(Node):
 
     @property
     def T(self) -> Tensor:
-        return apply(ops.Transpose, self, axes=None)
+        return apply(TRANSPOSE, self, axes=None)
 
     def item(self) -> float:
         """The single number this tensor holds (e.g. the cost), as a Python float."""
@@ -133,7 +134,7 @@ class Tensor(Node):
         if op is None:
             return
         parents = self._parents
-        grads = op.backward(g, self._saved, self._needs)
+        grads = op.vjp(g, self._saved, self._needs)
         if _anomaly.enabled:
             check_gradients(op, parents, grads)
         for parent, grad in zip(parents, grads):
@@ -174,107 +175,57 @@ class Tensor(Node):
     def _clear_pass(self) -> None:
         self._g = None
 
-    # --- arithmetic ------------------------------------------------------------------------------------
-    def __add__(self, other):
-        return _binary(ops.Add, self, other)
-
-    def __radd__(self, other):
-        return _binary(ops.Add, other, self)
-
-    def __sub__(self, other):
-        return _binary(ops.Sub, self, other)
-
-    def __rsub__(self, other):
-        return _binary(ops.Sub, other, self)
-
-    def __mul__(self, other):
-        return _binary(ops.Mul, self, other)
-
-    def __rmul__(self, other):
-        return _binary(ops.Mul, other, self)
-
-    def __truediv__(self, other):
-        return _binary(ops.Div, self, other)
-
-    def __rtruediv__(self, other):
-        return _binary(ops.Div, other, self)
-
-    def __pow__(self, exponent):
-        return _binary(ops.Pow, self, exponent)
-
-    def __rpow__(self, base):
-        return _binary(ops.Pow, base, self)
-
-    def __matmul__(self, other):
-        return _binary(ops.MatMul, self, other)
-
-    def __rmatmul__(self, other):
-        return _binary(ops.MatMul, other, self)
-
-    def __neg__(self):
-        return _unary(ops.Neg, self)
-
-    def __pos__(self):
-        return self
-
-    def __abs__(self):
-        return _unary(ops.Abs, self)
-
-    def __getitem__(self, index):
-        return apply(ops.GetItem, self, index=_plain_index(index))
-
-    # --- elementwise functions ---------------------------------------------------------------------------
-    def exp(self) -> Tensor:
-        return _unary(ops.Exp, self)
-
-    def log(self) -> Tensor:
-        return _unary(ops.Log, self)
-
-    def sqrt(self) -> Tensor:
-        return _unary(ops.Sqrt, self)
-
-    def tanh(self) -> Tensor:
-        return _unary(ops.Tanh, self)
-
-    def sigmoid(self) -> Tensor:
-        return _unary(ops.Sigmoid, self)
-
-    def relu(self) -> Tensor:
-        return _unary(ops.Relu, self)
-
-    def leaky_relu(self, slope: float = 0.01) -> Tensor:
-        return apply(ops.LeakyRelu, self, slope=float(slope))
-
-    def clip(self, low=None, high=None) -> Tensor:
-        return apply(ops.Clip, self, low=low, high=high)
-
-    def abs(self) -> Tensor:
-        return _unary(ops.Abs, self)
-
-    # --- shapes ------------------------------------------------------------------------------------------
-    def transpose(self, *axes) -> Tensor:
-        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
-        return apply(ops.Transpose, self, axes=tuple(axes) if axes else None)
-
-    def reshape(self, *shape) -> Tensor:
-        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
-        return apply(ops.Reshape, self, shape=tuple(shape))
-
+    # --- shapes (reshape under other names) ----------------------------------------------------------
     def flatten(self) -> Tensor:
-        return apply(ops.Reshape, self, shape=(-1,))
+        """The elements as one axis."""
+        return apply(RESHAPE, self, shape=(-1,))
 
-    # --- reductions -------------------------------------------------------------------------------------
-    def sum(self, axis=None, keepdims: bool = False) -> Tensor:
-        return _reduce(ops.Sum, self, axis, keepdims)
+    def view(self, *shape) -> Tensor:
+        """PyTorch's name for ``reshape``."""
+        return self.reshape(*shape)
 
-    def mean(self, axis=None, keepdims: bool = False) -> Tensor:
-        return _reduce(ops.Mean, self, axis, keepdims)
+    def squeeze(self, axis=None) -> Tensor:
+        """Without the axes of length 1 (or only ``axis``, which must have length 1)."""
+        try:
+            shape = np.squeeze(np.empty(self.shape, dtype=bool), axis=axis).shape
+        except ValueError as error:
+            raise ShapeError(f"squeeze({name_of(self)} {self.shape}, axis={axis}): {error}") from None
+        return apply(RESHAPE, self, shape=shape)
 
-    def max(self, axis=None, keepdims: bool = False) -> Tensor:
-        return _reduce(ops.Max, self, axis, keepdims)
+    def unsqueeze(self, axis: int) -> Tensor:
+        """With a new axis of length 1 at ``axis`` (NumPy's ``expand_dims``)."""
+        try:
+            shape = np.expand_dims(np.empty(self.shape, dtype=bool), axis).shape
+        except (ValueError, np.exceptions.AxisError) as error:
+            raise ShapeError(f"unsqueeze({name_of(self)} {self.shape}, axis={axis}): {error}") from None
+        return apply(RESHAPE, self, shape=shape)
 
-    def min(self, axis=None, keepdims: bool = False) -> Tensor:
-        return _reduce(ops.Min, self, axis, keepdims)
+    expand_dims = unsqueeze
+
+    # --- conversions ------------------------------------------------------------------------------------
+    def astype(self, dtype) -> Tensor:
+        """The values as ``dtype``, on the graph (the gradient is cast back)."""
+        if np.dtype(dtype) == self.dtype:
+            return self
+        return apply(OPS["astype"], self, dtype=np.dtype(dtype))
+
+    def tolist(self):
+        """The values as nested Python lists (a number for a 0-d tensor)."""
+        return self.data.tolist()
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Make this leaf (not) require grad, in place, and return it (as PyTorch's)."""
+        if self._op is not None:
+            raise BackwardError(
+                f"requires_grad_: {name_of(self)} was computed by {self._op.name}; only a leaf can change "
+                "(use .detach() to get a leaf)"
+            )
+        if requires_grad and self.dtype.kind != "f":
+            raise TypeError(f"requires_grad_: only floating-point tensors can require grad, not {self.dtype}")
+        if requires_grad and not self.requires_grad and not self.data.flags.writeable:
+            self.data = np.array(self.data)  # a constant held a read-only view: a parameter owns its values
+        self.requires_grad = bool(requires_grad)
+        return self
 
     def var(self, axis=None, keepdims: bool = False, ddof: int = 0) -> Tensor:
         """Variance, mean((x - mean(x))^2), from the primitives above."""
@@ -284,18 +235,8 @@ class Tensor(Node):
         return (centered * centered).sum(axis=axis, keepdims=keepdims) / (count - ddof)
 
     def std(self, axis=None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        """Standard deviation, sqrt(var)."""
         return self.var(axis=axis, keepdims=keepdims, ddof=ddof).sqrt()
-
-    def logsumexp(self, axis=None, keepdims: bool = False) -> Tensor:
-        """log(sum(exp(x))), computed stably (shifted by the maximum)."""
-        return _reduce(ops.LogSumExp, self, axis, keepdims)
-
-    def softmax(self, axis: int = 0) -> Tensor:
-        """Softmax over ``axis`` (default 0: classes are rows when examples are columns)."""
-        return apply(ops.Softmax, self, axis=axis)
-
-    def log_softmax(self, axis: int = 0) -> Tensor:
-        return apply(ops.LogSoftmax, self, axis=axis)
 
     # --- comparisons: arrays of bools, never recorded -----------------------------------------------------
     def __lt__(self, other):
@@ -317,39 +258,43 @@ class Tensor(Node):
 
 
 def concatenate(tensors, axis: int = 0) -> Tensor:
-    operands = tuple(_as_node(t) for t in tensors)
-    return apply(ops.Concatenate, *operands, axis=axis)
+    """Tensors joined along an existing ``axis``."""
+    return apply(OPS["concatenate"], *[_as_node(t) for t in tensors], axis=axis)
 
 
 def stack(tensors, axis: int = 0) -> Tensor:
-    operands = tuple(_as_node(t) for t in tensors)
-    return apply(ops.Stack, *operands, axis=axis)
+    """Tensors of one shape stacked along a new ``axis``."""
+    return apply(OPS["stack"], *[_as_node(t) for t in tensors], axis=axis)
 
 
 def where(condition, x, y) -> Tensor:
     """Elementwise ``x if condition else y``; the gradient flows to the chosen side."""
     condition = np.asarray(_raw(condition), dtype=bool)
-    a, b = _pair(x, y)
-    return apply(ops.Where, a, b, condition=condition)
+    return apply(OPS["where"], *_pair(x, y), condition=condition)
 
 
 def maximum(x, y) -> Tensor:
-    return apply(ops.Maximum, *_pair(x, y))
+    """The larger of x and y, elementwise; a tie splits the gradient in half."""
+    return apply(OPS["maximum"], *_pair(x, y))
 
 
 def minimum(x, y) -> Tensor:
-    return apply(ops.Minimum, *_pair(x, y))
+    """The smaller of x and y, elementwise; a tie splits the gradient in half."""
+    return apply(OPS["minimum"], *_pair(x, y))
 
 
 def logsumexp(x, axis=None, keepdims: bool = False) -> Tensor:
+    """log(sum(exp(x))) over ``axis``, computed stably."""
     return _as_node(x).logsumexp(axis=axis, keepdims=keepdims)
 
 
 def softmax(x, axis: int = 0) -> Tensor:
+    """Softmax over ``axis`` (default 0: classes are rows when examples are columns)."""
     return _as_node(x).softmax(axis=axis)
 
 
 def log_softmax(x, axis: int = 0) -> Tensor:
+    """log(softmax(x)) over ``axis``, computed stably."""
     return _as_node(x).log_softmax(axis=axis)
 
 
@@ -375,63 +320,29 @@ def binary_cross_entropy(prediction, Y, logits: bool = False, reduction: str = "
             f"binary_cross_entropy: prediction {name_of(prediction)} {shape_of(prediction)} and labels "
             f"{name_of(Y)} {shape_of(Y)} must have the same shape"
         )
-    return apply(ops.BinaryCrossEntropy, prediction, Y, logits=bool(logits), reduction=reduction)
+    return apply(OPS["binary_cross_entropy"], prediction, Y, logits=bool(logits), reduction=reduction)
 
 
 # --- recording ------------------------------------------------------------------------------------------
 
 
-def apply(fn: type[ops.Function], *operands: Node, **params) -> Tensor:
-    """Run ``fn`` on the operands' data and, if any operand needs a gradient, record it.
+def apply(op: Op, *operands: Node, **params) -> Tensor:
+    """Run ``op`` on the operands' data and, if any operand needs a gradient, record it.
 
     The one place a Tensor op result is made. NumPy errors become a ShapeError that names the
     op, the operands' labels and their shapes.
     """
+    needs = tuple([x.requires_grad for x in operands])
     try:
-        out, saved = fn.forward(*[x.data for x in operands], **params)
+        if op.takes_needs:  # it can skip the derivatives nobody needs (x ** 2 needs no ln x)
+            params["needs"] = needs
+        out, saved = op.forward(*[x.data for x in operands], **params)
     except (ValueError, IndexError, TypeError) as error:
-        raise ShapeError(explain(fn, operands, error)) from None
-    return _record(out, operands, saved, fn, tuple([x.requires_grad for x in operands]))
+        raise ShapeError(explain(op, operands, error)) from None
+    return _record(out, operands, saved, op, needs)
 
 
-def _unary(fn, x) -> Tensor:
-    """``apply`` for the elementwise functions of one tensor (no parameters)."""
-    try:
-        out, saved = fn.forward(x.data)
-    except (ValueError, IndexError, TypeError) as error:
-        raise ShapeError(explain(fn, (x,), error)) from None
-    return _record(out, (x,), saved, fn, (x.requires_grad,))
-
-
-def _reduce(fn, x, axis, keepdims: bool) -> Tensor:
-    """``apply`` for the reductions (sum, mean, max, min, logsumexp) over ``axis``."""
-    if type(axis) is list:
-        axis = tuple(axis)
-    try:
-        out, saved = fn.forward(x.data, axis, keepdims)
-    except (ValueError, IndexError, TypeError) as error:
-        raise ShapeError(explain(fn, (x,), error)) from None
-    return _record(out, (x,), saved, fn, (x.requires_grad,))
-
-
-def _binary(fn, a, b) -> Tensor:
-    """``apply`` for the infix ops, with numbers and arrays turned into constants first."""
-    if type(a) is not Tensor:
-        a = _operand(a, b)
-        if a is NotImplemented:
-            return a
-    if type(b) is not Tensor:
-        b = _operand(b, a)
-        if b is NotImplemented:
-            return b
-    try:
-        out, saved = fn.forward(a.data, b.data)
-    except (ValueError, IndexError, TypeError) as error:
-        raise ShapeError(explain(fn, (a, b), error)) from None
-    return _record(out, (a, b), saved, fn, (a.requires_grad, b.requires_grad))
-
-
-def _record(out, operands: tuple, saved, fn, needs: tuple) -> Tensor:
+def _record(out, operands: tuple, saved, op: Op, needs: tuple) -> Tensor:
     """Wrap ``out`` in a node; record the op if grad mode is on and an operand ``needs`` a gradient."""
     if type(out) is not _ndarray:
         out = np.asarray(out)
@@ -447,12 +358,12 @@ def _record(out, operands: tuple, saved, fn, needs: tuple) -> Tensor:
         node.requires_grad = True
         node._parents = operands
         node._saved = saved
-        node._op = fn
+        node._op = op
         node._needs = needs
         shares_memory = saved is not None or out.base is not None
         node._holding = lock_saved_leaves(operands, saved, out) if shares_memory else None
         if _anomaly.enabled:
-            check_finite(node, fn, operands)
+            check_finite(node, op, operands)
         return node
     node.requires_grad = False
     node._parents = ()
@@ -546,10 +457,29 @@ def _raw(x):
     return x.data if isinstance(x, Node) else x
 
 
-def _plain_index(index):
-    """Tensors used as indices become their integer arrays."""
-    if isinstance(index, tuple):
-        return tuple(_plain_index(i) for i in index)
-    if isinstance(index, Node):
-        return np.asarray(index.data).astype(np.intp) if index.data.dtype.kind == "f" else index.data
-    return index
+# --- the methods, made from the op records ------------------------------------------------------------------
+
+
+def _binary_method(op: Op, reflected: bool):
+    """``a @ b`` (and ``X @ W`` when ``reflected``): numbers and arrays become constants first."""
+
+    def method(self, other):
+        if type(other) is not Tensor:
+            other = _operand(other, self)
+            if other is NotImplemented:
+                return other
+        return apply(op, other, self) if reflected else apply(op, self, other)
+
+    return method
+
+
+def _unary_method(op: Op):
+    """``t.tanh()``, ``t.sum(axis=0)``: an elementwise op's parameters are fixed in a bound copy."""
+    if not op.param_names:
+        return lambda self: apply(op, self)
+    if op.elementwise:
+        return lambda self, *args, **kwargs: apply(op.bind(**op.parse(*args, **kwargs)), self)
+    return lambda self, *args, **kwargs: apply(op, self, **op.parse(*args, **kwargs))
+
+
+install_methods(Tensor, _binary_method, _unary_method, lambda op: op.forward is not None)

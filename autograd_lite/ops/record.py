@@ -1,0 +1,306 @@
+"""The record that defines one op, and the registry every other part of the library reads.
+
+An op is defined once, as an ``Op``. Two kinds of records:
+
+- **elementwise** ops (``+``, ``*``, ``tanh``, ...) are one *rule*, ``rule(a, b, xp) -> (value, partials)``:
+  the value and the local derivatives d(value)/d(input), side by side, written once over a number
+  kernel ``xp`` (see ``kernels``). A Scalar runs the rule on floats and keeps the partials (the
+  course's ``du/db = c``); a Tensor runs the same rule on arrays, and its vector-Jacobian product is
+  ``dA = dZ ⊙ partial``, summed back over broadcast axes by the receiving node.
+- **structural** Tensor ops (``@``, ``sum``, ``reshape``, ...) have a ``forward(*arrays, **params)
+  -> (out, saved)`` and a ``vjp(g, saved, needs) -> one gradient per input`` next to each other.
+
+Either kind also carries what the rest of the library derives from it: how the op is written
+(``symbol``, ``notation``), the methods it becomes (``method``), the formulas the diagrams print,
+its domain (for error messages and for generated tests), and flags.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+
+from .kernels import arrays, floats
+
+OPS: dict[str, Op] = {}  # every op, by name, in the order the catalogue defines them
+
+
+class OutOfDomain(Exception):
+    """Raised by a domain check; the engine turns it into a DomainError that names the operands."""
+
+
+class Domain:
+    """Where an op is defined (a record's ``domain`` is None where it is defined everywhere).
+
+    ``problem(values, needs)`` says what is wrong with Scalar inputs (a message over ``{0}``, ``{1}``:
+    the operands, shown by name and value), or None; ``ranges`` says where generated tests draw
+    each input from.
+    """
+
+    __slots__ = ("problem", "ranges")
+
+    def __init__(self, problem: Callable, ranges: tuple = ((-3.0, 3.0),)) -> None:
+        self.problem, self.ranges = problem, ranges
+
+    @classmethod
+    def where(cls, holds: Callable, message: str, low: float, high: float = 3.0) -> Domain:
+        """A one-input domain: ``holds(a)`` must be true, e.g. ``Domain.where(lambda a: a > 0, ...)``."""
+        return cls(lambda values, needs: None if holds(*values) else message, ((low, high),))
+
+
+class Op:
+    """One op's record. Build with ``elementwise`` or ``structural`` below, not directly."""
+
+    __slots__ = (
+        "name",
+        "rule",
+        "scalar",
+        "forward",
+        "vjp",
+        "symbol",
+        "notation",
+        "glyph",
+        "method",
+        "arity",
+        "param_names",
+        "params",
+        "parse",
+        "partials_text",
+        "vjp_text",
+        "domain",
+        "kinks",
+        "takes_needs",
+        "broadcasts",
+        "reduction",
+        "program",
+        "explain",
+        "doc",
+        "base",
+    )
+
+    def __init__(self, name: str, **fields) -> None:
+        self.name = name
+        for slot in self.__slots__[1:]:
+            setattr(self, slot, fields.pop(slot, None))
+        if fields:
+            raise TypeError(f"Op {name}: unknown fields {', '.join(fields)}")
+        self.params = self.params or {}
+        self.base = self.base or self
+
+    @property
+    def elementwise(self) -> bool:
+        """True when the op is one rule over values (Scalar and Tensor), False for structural ops."""
+        return self.rule is not None
+
+    def bind(self, **params) -> Op:
+        """This op with its parameters fixed (``leaky_relu`` with ``slope=0.1``); made once per value."""
+        try:
+            return _bound(self, tuple(sorted(params.items())))
+        except TypeError:  # an unhashable parameter (an array bound for clip): not cached
+            return _bound.__wrapped__(self, tuple(sorted(params.items())))
+
+    def partial_formula(self, index: int, count: int) -> str:
+        """d(out)/d(input ``index`` of ``count``) as text over ``{0}``, ``{1}``, ``{out}`` (mul: ``{1}``)."""
+        texts = self.partials_text
+        text = texts(index, count) if callable(texts) else texts[min(index, len(texts) - 1)]
+        return self._with_params(text)
+
+    def vjp_formula(self, index: int, count: int) -> str:
+        """dJ/d(input ``index``) in the course's notation (``"d{out} ⊙ {1}"``), given ``d{out}``."""
+        if self.vjp_text is not None:
+            return self._with_params(self.vjp_text[min(index, len(self.vjp_text) - 1)])
+        partial = self.partial_formula(index, count)  # elementwise: dA = dZ ⊙ (dZ/dA)
+        if partial == "1":
+            return "d{out}"
+        if partial == "-1":
+            return "-d{out}"
+        return f"d{{out}} ⊙ {wrap(partial)}"
+
+    def _with_params(self, text: str) -> str:
+        """Fill in the bound parameters: ``1 or {slope}`` -> ``1 or 0.1``; operand fields stay."""
+        for name, value in self.params.items():
+            text = text.replace("{" + name + "}", f"{value:g}" if isinstance(value, float) else str(value))
+        return text
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"Op({self.name}{', ' + shown if shown else ''})"
+
+
+@functools.lru_cache(maxsize=256)
+def _bound(op: Op, params: tuple) -> Op:
+    values = dict(params)
+    fields = {slot: getattr(op, slot) for slot in Op.__slots__[1:]}
+    fields.update(params=values, base=op)
+    fields["scalar"] = functools.partial(op.rule, xp=floats, **values)
+    fields["forward"] = functools.partial(op.rule, xp=arrays, **values)
+    return Op(op.name, **fields)
+
+
+def wrap(text: str) -> str:
+    """Parenthesize a compound formula (``1 - {out}²`` -> ``(1 - {out}²)``) unless it is one group."""
+    if not any(c in text for c in " +-*/@·"):
+        return text
+    depth = 0
+    for index, character in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0 and index < len(text) - 1:
+            return f"({text})"
+    return text if text.startswith("(") else f"({text})"
+
+
+def _names(params: Callable | None) -> tuple[str, ...]:
+    """The parameters a method takes besides the operands (``slope``; ``axis``, ``keepdims``, ``dim``)."""
+    return () if params is None else tuple(inspect.signature(params).parameters)
+
+
+def register(op: Op) -> Op:
+    if op.name in OPS:
+        raise ValueError(f"op {op.name!r} is defined twice")
+    OPS[op.name] = op
+    return op
+
+
+# --- the two ways to define an op ------------------------------------------------------------------
+
+
+def elementwise(
+    *,
+    partials: tuple[str, ...],
+    symbol: str | None = None,
+    notation: str | None = None,
+    glyph: str | None = None,
+    method: str | None = None,
+    params: Callable | None = None,
+    domain: Domain | None = None,
+    kinks: tuple[float, ...] = (),
+    takes_needs: bool = False,
+    program: bool = False,
+    tensor: bool = True,
+):
+    """Decorator: the function is the op's rule ``rule(*values, xp, **params) -> (value, partials)``.
+
+    ``partials``: the formula of each local derivative, as the diagrams print it. ``params``: a
+    function turning a method's extra arguments into keyword parameters (``slope=0.01``).
+    ``program``: the op may be called in the command line's programs. ``tensor=False``: Scalar only.
+    """
+
+    def define(rule: Callable) -> Op:
+        arity = rule.__code__.co_varnames.index("xp")  # the values come first, then xp
+        return register(
+            Op(
+                rule.__name__.rstrip("_"),
+                rule=rule,
+                scalar=functools.partial(rule, xp=floats),
+                forward=functools.partial(rule, xp=arrays) if tensor else None,
+                vjp=_ELEMENTWISE_VJPS.get(arity) if tensor else None,
+                symbol=symbol,
+                notation=notation,
+                glyph=glyph or symbol,
+                method=method or rule.__name__.rstrip("_"),
+                arity=arity,
+                param_names=_names(params),
+                parse=params,
+                partials_text=partials,
+                domain=domain,
+                kinks=kinks,
+                takes_needs=takes_needs,
+                broadcasts=arity == 2,
+                reduction=False,
+                program=program,
+                doc=rule.__doc__,
+            )
+        )
+
+    return define
+
+
+def structural(
+    name: str,
+    forward: Callable,
+    vjp: Callable,
+    *,
+    vjp_text: tuple[str, ...],
+    method: str | None = None,
+    symbol: str | None = None,
+    notation: str | None = None,
+    glyph: str | None = None,
+    params: Callable | None = None,
+    arity: int | None = 1,
+    reduction: bool = False,
+    broadcasts: bool = False,
+    scalar: Callable | None = None,
+    partials: tuple[str, ...] = (),
+    explain: Callable | None = None,
+    doc: str | None = None,
+) -> Op:
+    """Register a Tensor op given as ``forward(*arrays, **params) -> (out, saved)`` and its
+    ``vjp(g, saved, needs)``; ``vjp_text`` is the vector-Jacobian product each input gets, in the
+    course's notation. ``scalar`` optionally gives Scalars an n-ary rule (``Scalar.sum``).
+    """
+    return register(
+        Op(
+            name,
+            forward=forward,
+            vjp=vjp,
+            scalar=scalar,
+            symbol=symbol,
+            notation=notation,
+            glyph=glyph or symbol,
+            method=method,
+            arity=arity,
+            param_names=_names(params),
+            parse=params,
+            partials_text=partials,
+            vjp_text=vjp_text,
+            domain=None,
+            kinks=(),
+            takes_needs=False,
+            broadcasts=broadcasts,
+            reduction=reduction,
+            program=False,
+            explain=explain,
+            doc=doc or forward.__doc__,
+        )
+    )
+
+
+def install_methods(cls: type, binary_method, unary_method, wants) -> None:
+    """Give ``cls`` one method per op record that ``wants`` (``__add__`` and ``__radd__`` for ``+``)."""
+    for op in OPS.values():
+        if op.method is None or not wants(op):
+            continue
+        if op.arity == 2:
+            methods = {op.method: binary_method(op, False), f"__r{op.method[2:]}": binary_method(op, True)}
+        else:
+            methods = {op.method: unary_method(op)}
+        for name, method in methods.items():
+            method.__name__, method.__qualname__ = name, f"{cls.__name__}.{name}"
+            method.__doc__ = op.doc
+            setattr(cls, name, method)
+
+
+# --- the vector-Jacobian product of every elementwise op: dA = dZ ⊙ dZ/dA --------------------------
+
+
+def _times(g, partial):
+    """g ⊙ partial, without multiplying by the constants 1 and -1 (add, sub, neg)."""
+    if type(partial) is float:
+        if partial == 1.0:
+            return g
+        if partial == -1.0:
+            return -g
+    return g * partial
+
+
+def _unary_vjp(g, partials, needs):
+    return (_times(g, partials[0]),)
+
+
+def _binary_vjp(g, partials, needs):
+    da, db = partials
+    return (_times(g, da) if needs[0] else None), (_times(g, db) if needs[1] else None)
+
+
+_ELEMENTWISE_VJPS = {1: _unary_vjp, 2: _binary_vjp}

@@ -1,0 +1,202 @@
+"""Reductions (sum, mean, max, min, logsumexp) and the softmaxes over an axis.
+
+Course: ``db = (1/m) Σ dZ`` over the examples is a sum's backward read the other way: a sum hands
+its gradient back to every element it added up (``dZ = broadcast(db)``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .record import structural
+
+
+def _axis_params(axis=None, keepdims: bool = False, *, dim=None) -> dict:
+    """``axis`` (an int, a tuple, or None for all), or PyTorch's ``dim``; ``keepdims``."""
+    if dim is not None:
+        if axis is not None:
+            raise TypeError("give axis or dim, not both (dim is PyTorch's name for axis)")
+        axis = dim
+    return {"axis": tuple(axis) if type(axis) is list else axis, "keepdims": bool(keepdims)}
+
+
+def _softmax_params(axis: int = 0, *, dim=None) -> dict:
+    """Softmax over ``axis`` (default 0: classes are rows when examples are columns)."""
+    return {"axis": axis if dim is None else dim}
+
+
+def _expand(g, shape):
+    """``g`` broadcast to ``shape`` as a new array (faster than np.broadcast_to for small arrays)."""
+    out = np.empty(shape, dtype=g.dtype)
+    out[...] = g
+    return out
+
+
+def _restore_axes(g, axis, keepdims: bool):
+    """Put back the axes a reduction removed, so ``g`` broadcasts against the input."""
+    if keepdims or axis is None:  # nothing removed, or a single number that broadcasts anyway
+        return g
+    return np.expand_dims(g, axis)
+
+
+# --- sum: Tensor reduction, and a Scalar's one-node sum x1 + ... + xn -----------------------------
+
+
+def _sum(a, axis, keepdims):
+    return a.sum(axis=axis, keepdims=keepdims), (a.shape, axis, keepdims)
+
+
+def _sum_vjp(g, saved, needs):
+    shape, axis, keepdims = saved
+    return (_expand(_restore_axes(g, axis, keepdims), shape),)  # course: db = Σ dZ  <->  dZ = db
+
+
+def _scalar_sum(*values):
+    return math.fsum(values), (1.0,) * len(values)  # d(x1 + x2 + ...)/dxi = 1
+
+
+SUM = structural(
+    "sum",
+    _sum,
+    _sum_vjp,
+    method="sum",
+    params=_axis_params,
+    reduction=True,
+    arity=None,
+    scalar=_scalar_sum,
+    partials=("1",),
+    vjp_text=("broadcast(d{out})",),
+    doc="Sum of the elements (over ``axis``, or ``dim``; all by default).",
+)
+
+
+def _mean(a, axis, keepdims):
+    out = a.mean(axis=axis, keepdims=keepdims)
+    count = a.size // max(np.size(out), 1) if a.size else 1
+    return out, (a.shape, axis, keepdims, count)
+
+
+def _mean_vjp(g, saved, needs):
+    shape, axis, keepdims, count = saved
+    return (_expand(_restore_axes(g, axis, keepdims) / count, shape),)
+
+
+MEAN = structural(
+    "mean",
+    _mean,
+    _mean_vjp,
+    method="mean",
+    params=_axis_params,
+    reduction=True,
+    vjp_text=("broadcast(d{out}) / n",),
+    doc="Mean of the elements (over ``axis``, or ``dim``; all by default): the course's (1/m) Σ.",
+)
+
+
+# --- max and min: the gradient goes to the winners, shared equally between ties --------------------
+
+
+def _extreme(pick):
+    def forward(a, axis, keepdims):
+        out = pick(a, axis=axis, keepdims=keepdims)
+        return out, (a, out, axis, keepdims)
+
+    return forward
+
+
+def _extreme_vjp(g, saved, needs):
+    a, out, axis, keepdims = saved
+    winners = a == _restore_axes(out, axis, keepdims)
+    share = winners / np.sum(winners, axis=axis, keepdims=True)
+    return (share * _restore_axes(g, axis, keepdims),)
+
+
+for _name, _which in (("max", "largest"), ("min", "smallest")):
+    structural(
+        _name,
+        _extreme(getattr(np, _name)),
+        _extreme_vjp,
+        method=_name,
+        params=_axis_params,
+        reduction=True,
+        vjp_text=(f"d{{out}} at the {_name}",),
+        doc=f"The {_which} element (over ``axis``, or ``dim``); ties share the gradient.",
+    )
+
+
+# --- logsumexp and the softmaxes -------------------------------------------------------------------
+
+
+def stable_logsumexp(a, axis=None, keepdims=False):
+    """log(sum(exp(a))) without overflow: shift by the maximum first."""
+    shift = np.max(a, axis=axis, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
+    return out if keepdims else (np.reshape(out, ()) if axis is None else np.squeeze(out, axis=axis))
+
+
+def _logsumexp(a, axis, keepdims):
+    out = stable_logsumexp(a, axis, keepdims)
+    return out, (a, out, axis, keepdims)
+
+
+def _logsumexp_vjp(g, saved, needs):
+    a, out, axis, keepdims = saved
+    return (_restore_axes(g, axis, keepdims) * np.exp(a - _restore_axes(out, axis, keepdims)),)
+
+
+structural(
+    "logsumexp",
+    _logsumexp,
+    _logsumexp_vjp,
+    method="logsumexp",
+    params=_axis_params,
+    reduction=True,
+    vjp_text=("d{out} ⊙ softmax({0})",),
+    doc="log(sum(exp(x))) over ``axis``, computed stably (shifted by the maximum).",
+)
+
+
+def _softmax(a, axis):
+    shifted = np.exp(a - np.max(a, axis=axis, keepdims=True))
+    out = shifted / np.sum(shifted, axis=axis, keepdims=True)
+    return out, (out, axis)
+
+
+def _softmax_vjp(g, saved, needs):
+    s, axis = saved
+    return (s * (g - np.sum(g * s, axis=axis, keepdims=True)),)
+
+
+structural(
+    "softmax",
+    _softmax,
+    _softmax_vjp,
+    method="softmax",
+    params=_softmax_params,
+    vjp_text=("{out} ⊙ (d{out} - Σ d{out}⊙{out})",),
+    doc="Softmax over ``axis`` (default 0: classes are rows when examples are columns).",
+)
+
+
+def _log_softmax(a, axis):
+    out = a - stable_logsumexp(a, axis, keepdims=True)
+    return out, (out, axis)
+
+
+def _log_softmax_vjp(g, saved, needs):
+    out, axis = saved
+    return (g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),)
+
+
+structural(
+    "log_softmax",
+    _log_softmax,
+    _log_softmax_vjp,
+    method="log_softmax",
+    params=_softmax_params,
+    vjp_text=("d{out} - softmax·Σ d{out}",),
+    doc="log(softmax(x)) over ``axis``, computed stably.",
+)
