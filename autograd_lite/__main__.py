@@ -1,5 +1,5 @@
 """``python -m autograd_lite`` runs the same command line as ``autograd-lite``."""
 
-from .cli import main
+from .app.cli import main
 
 raise SystemExit(main())

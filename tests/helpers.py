@@ -1,6 +1,6 @@
 """Graphs several test files build."""
 
-from autograd_lite.demo import course_graph as _course_graph
+from autograd_lite.course import course_graph as _course_graph
 
 
 def course_graph(backward: bool = True):

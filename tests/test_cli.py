@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 import autograd_lite
-from autograd_lite.cli import main, worked_example
+from autograd_lite.app.cli import main
+from autograd_lite.course import worked_example
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,6 +1,6 @@
 """The command line: ``autograd-lite graph`` (a safe little program language), ``train`` and ``demo``.
 
-Most calls go through ``autograd_lite.cli.main`` in-process; a few run ``python -m autograd_lite`` to
+Most calls go through ``autograd_lite.app.cli.main`` in-process; a few run ``python -m autograd_lite`` to
 check the real exit code and that errors never show a traceback.
 """
 
@@ -19,9 +19,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_lite.cli import main
-from autograd_lite.demo import run_demo
-from autograd_lite.program import MAX_LENGTH, Program, ProgramError, run_program
+from autograd_lite.app.cli import main
+from autograd_lite.app.demo import run_demo
+from autograd_lite.app.program import MAX_LENGTH, Program, ProgramError, run_program
 
 COURSE = "u = b*c; v = a + u; J = 3*v"
 COURSE_SET = ["--set", "a=5", "b=3", "c=2"]

@@ -65,4 +65,4 @@ def test_wheel_holds_only_the_autograd_lite_namespace(tmp_path):
     entry_points = zipfile.ZipFile(wheel).read(
         f"autograd_lite-{autograd_lite.__version__}.dist-info/entry_points.txt"
     )
-    assert b"autograd-lite = autograd_lite.cli:main" in entry_points
+    assert b"autograd-lite = autograd_lite.app.cli:main" in entry_points

@@ -22,7 +22,6 @@ from autograd_lite.graph import Node, topological_order
 from .labels import Namer, edge_derivative, grad_name, grad_text, value_text
 
 VIEWS = ("forward", "backward", "both")
-SHORT_OP_NAMES = {"*": "×", "matmul": "@", "binary_cross_entropy": "BCE"}
 FORWARD_COLOR = "#333333"
 BACKWARD_COLOR = "#d9480f"
 FILL = {"parameter": "#d0ebff", "constant": "#f1f3f5", "value": "#ffffff", "output": "#fff3bf"}
@@ -239,9 +238,8 @@ def _value_node(graph, node_id: str, node: Node, root: Node, lines: list[str]) -
 
 
 def _op_symbol(node: Node) -> str:
-    op = node._op
-    symbol = getattr(op, "symbol", "") or op.name
-    return SHORT_OP_NAMES.get(symbol, symbol)
+    """What the op's circle shows: its glyph (``×``, ``@``, ``BCE``) or its name (``tanh``)."""
+    return node._op.glyph or node._op.name
 
 
 def _module_groups(model, nodes: list[Node]) -> dict[int, tuple[str, object, list[Node]]]:

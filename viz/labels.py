@@ -10,13 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from autograd_lite.graph import Node
+from autograd_lite.ops import wrap as _wrap
 from autograd_lite.scalar import Scalar
 
 MAX_NAME = 16  # longer derived names fall back to the op name and a number
 SMALL_TENSOR = 6  # tensors with at most this many elements show their values
-
-SHORT_NAMES = {"binary_cross_entropy": "BCE"}
-INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul": "@"}
 
 
 def number(x: float, digits: int = 4) -> str:
@@ -65,42 +63,22 @@ class Namer:
         return name if len(name) <= MAX_NAME else node._op.name
 
     def expression(self, node: Node) -> str:
-        """``b*c``, ``a + u``, ``tanh(Z1)``: how the node was computed from its parents' names."""
+        """``b*c``, ``a + u``, ``tanh(Z1)``: how the node was computed from its parents' names.
+
+        Written as the op's record says (``{0}*{1}``, ``{0}ᵀ``), else as a call of its name.
+        """
         op = node._op
         parts = [self(parent) for parent in node._parents]
-        if op.name in INFIX and len(parts) == 2:
-            symbol = INFIX[op.name]
-            spaced = f" {symbol} " if symbol in "+-@" else symbol
-            return spaced.join(_wrap(p) for p in parts)
-        if op.name == "neg" and len(parts) == 1:
-            return f"-{_wrap(parts[0])}"
-        if op.name == "transpose" and len(parts) == 1:
-            return f"{_wrap(parts[0])}ᵀ"
+        notation = op.notation or op.name
+        if "{0}" in notation and len(parts) == notation.count("{"):
+            return notation.format(*[_wrap(p) for p in parts])
         shown = parts if len(parts) <= 3 else [parts[0], "…", parts[-1]]
-        return f"{SHORT_NAMES.get(op.name, op.name)}({', '.join(shown)})"
+        return f"{notation}({', '.join(shown)})"
 
     def _unique(self, name: str) -> str:
         count = self._used.get(name, 0)
         self._used[name] = count + 1
         return name if count == 0 else f"{name}#{count + 1}"
-
-
-def _wrap(name: str) -> str:
-    """Parenthesize a compound name (``b*c`` -> ``(b*c)``) unless it is already one group."""
-    if not any(c in name for c in " +-*/@"):
-        return name
-    if name.startswith("(") and _closing_parenthesis(name) == len(name) - 1:
-        return name
-    return f"({name})"
-
-
-def _closing_parenthesis(text: str) -> int:
-    depth = 0
-    for index, character in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(character, 0)
-        if depth == 0:
-            return index
-    return -1
 
 
 def value_text(node: Node) -> str:
@@ -146,60 +124,6 @@ def grad_text(node: Node) -> str | None:
     return array_text(np.asarray(grad))
 
 
-# Local derivatives of Scalar ops, d(out)/d(parent i), as text over the operands' names
-# {0}, {1} and the output {out}; the numbers come from ``Scalar.local_derivatives()``.
-SCALAR_PARTIALS: dict[str, tuple[str, ...]] = {
-    "add": ("1", "1"),
-    "sub": ("1", "-1"),
-    "mul": ("{1}", "{0}"),
-    "div": ("1/{1}", "-{0}/{1}²"),
-    "pow": ("{1}·{0}^({1}-1)", "{out}·ln {0}"),
-    "neg": ("-1",),
-    "abs": ("sign({0})",),
-    "exp": ("{out}",),
-    "log": ("1/{0}",),
-    "sqrt": ("1/(2{out})",),
-    "tanh": ("1 - {out}²",),
-    "sigmoid": ("{out}(1 - {out})",),
-    "relu": ("[{0} > 0]",),
-    "leaky_relu": ("1 or slope",),
-}
-
-# Vector-Jacobian products of Tensor ops in the course's notation: d{0} = ... given d{out}.
-TENSOR_VJPS: dict[str, tuple[str, ...]] = {
-    "add": ("d{out}", "d{out}"),
-    "sub": ("d{out}", "-d{out}"),
-    "mul": ("d{out} ⊙ {1}", "d{out} ⊙ {0}"),
-    "div": ("d{out} / {1}", "-d{out} ⊙ {0} / {1}²"),
-    "pow": ("d{out} ⊙ {1}·{0}^({1}-1)", "d{out} ⊙ {out}·ln {0}"),
-    "matmul": ("d{out} · {1}ᵀ", "{0}ᵀ · d{out}"),
-    "neg": ("-d{out}",),
-    "abs": ("d{out} ⊙ sign({0})",),
-    "exp": ("d{out} ⊙ {out}",),
-    "log": ("d{out} / {0}",),
-    "sqrt": ("d{out} / (2 {out})",),
-    "tanh": ("d{out} ⊙ (1 - {out}²)",),
-    "sigmoid": ("d{out} ⊙ {out}(1 - {out})",),
-    "relu": ("d{out} ⊙ [{0} > 0]",),
-    "leaky_relu": ("d{out} ⊙ (1 or slope)",),
-    "clip": ("d{out} ⊙ [inside]",),
-    "transpose": ("d{out}ᵀ",),
-    "reshape": ("reshape(d{out})",),
-    "getitem": ("scatter(d{out})",),
-    "sum": ("broadcast(d{out})",),
-    "mean": ("broadcast(d{out}) / n",),
-    "max": ("d{out} at the max",),
-    "min": ("d{out} at the min",),
-    "logsumexp": ("d{out} ⊙ softmax({0})",),
-    "softmax": ("{out} ⊙ (d{out} - Σ d{out}⊙{out})",),
-    "log_softmax": ("d{out} - softmax·Σ d{out}",),
-    "binary_cross_entropy": ("d{out} (A - Y) / (A(1 - A)) / m", "-d{out} (log A - log(1 - A)) / m"),
-    "where": ("d{out} where cond", "d{out} where not cond"),
-    "maximum": ("d{out} where {0} wins", "d{out} where {1} wins"),
-    "minimum": ("d{out} where {0} wins", "d{out} where {1} wins"),
-}
-
-
 def edge_derivative(node: Node, parent_index: int, namer: Namer, root_name: str) -> str:
     """The chain-rule factor on the backward edge node -> parent.
 
@@ -209,28 +133,14 @@ def edge_derivative(node: Node, parent_index: int, namer: Namer, root_name: str)
     parent = node._parents[parent_index]
     names = [namer(p) for p in node._parents]
     out, parent_name = namer(node), names[parent_index]
-    op = node._op
+    op, count = node._op, len(names)
     if isinstance(node, Scalar):
-        local = node.local_derivatives()[parent_index]
-        templates = SCALAR_PARTIALS.get(op.name)
-        if op.name == "sum":
-            formula = "1"
-        elif op.name == "dot":
-            half = len(names) // 2
-            formula = "1" if parent_index == 2 * half else names[(parent_index + half) % (2 * half)]
-        else:
-            formula = templates[parent_index].format(*names, out=out) if templates else ""
-        value = number(local)
-        equation = f"d{out}/d{parent_name} = {formula}" if formula else f"d{out}/d{parent_name}"
+        formula = op.partial_formula(parent_index, count).format(*names, out=out)
+        value = number(node.local_derivatives()[parent_index])
+        equation = f"d{out}/d{parent_name} = {formula}"
         return equation if formula == value else f"{equation} = {value}"
-    templates = TENSOR_VJPS.get(op.name)
-    names = [_wrap(name) for name in names]
-    template = templates[min(parent_index, len(templates) - 1)] if templates else "VJP of {op}"
-    formula = template.format(*names, out=_wrap(out), op=op.name)
-    summed = (
-        " (summed over broadcast axes)"
-        if np.shape(parent.data) != np.shape(node.data)
-        and op.name in ("add", "sub", "mul", "div", "pow", "maximum", "minimum", "where")
-        else ""
-    )
+    template = op.vjp_formula(parent_index, count)
+    formula = template.format(*[_wrap(name) for name in names], out=_wrap(out))
+    stretched = op.broadcasts and np.shape(parent.data) != np.shape(node.data)
+    summed = " (summed over broadcast axes)" if stretched else ""
     return f"d{_wrap(parent_name)} = {formula}{summed}"

@@ -1,8 +1,9 @@
 """Safe little programs for the command line: ``u = b*c; v = a + u; J = 3*v`` over named inputs.
 
 Parsed with ``ast`` and checked against a short list of allowed node types: assignments to plain
-names, + - * / **, unary minus, numbers, names, and calls of the engine's functions. No ``eval``,
-no attribute access, no imports, no other calls; limits on size and nesting. Every error says
+names, + - * / **, unary minus, numbers, names, and calls of the engine's functions (the op records
+flagged for programs, with their numeric parameters: ``leaky_relu(z, 0.1)``). No ``eval``, no
+attribute access, no imports, no other calls; limits on size and nesting. Every error says
 where: ``line 1, column 9: unknown input 'x' (give it a value with --set x=VALUE)``.
 """
 
@@ -11,20 +12,21 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from .errors import DomainError
-from .scalar import Scalar
+from ..errors import DomainError
+from ..ops import OPS
+from ..scalar import Scalar
 
 MAX_LENGTH = 2000  # characters
 MAX_DEPTH = 32  # nesting of expressions
 MAX_NODES = 500  # syntax tree nodes
-FUNCTIONS = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "abs")
+_SYNTAX = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}  # Python's operators
 OPERATORS = {
-    ast.Add: "__add__",
-    ast.Sub: "__sub__",
-    ast.Mult: "__mul__",
-    ast.Div: "__truediv__",
-    ast.Pow: "__pow__",
+    syntax: op
+    for syntax, symbol in _SYNTAX.items()
+    for op in OPS.values()
+    if op.program and op.arity == 2 and op.symbol == symbol
 }
+FUNCTIONS = {op.method: op for op in OPS.values() if op.program and op.symbol is None}
 
 
 class ProgramError(ValueError):
@@ -138,15 +140,15 @@ def _problem(node: ast.AST) -> str | None:
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             return f"only these functions can be called: {', '.join(FUNCTIONS)}"
+        name, params = node.func.id, FUNCTIONS[node.func.id].param_names
         if node.keywords:
-            return f"{node.func.id}() takes no keyword arguments"
-        expected = (1, 2) if node.func.id == "leaky_relu" else (1,)
-        if len(node.args) not in expected:
-            return (
-                f"{node.func.id}() takes {' or '.join(map(str, expected))} argument(s), got {len(node.args)}"
-            )
-        if len(node.args) == 2 and not isinstance(node.args[1], ast.Constant):
-            return "the slope of leaky_relu must be a number"
+            return f"{name}() takes no keyword arguments"
+        if not 1 <= len(node.args) <= 1 + len(params):
+            counts = " or ".join(map(str, range(1, len(params) + 2)))
+            return f"{name}() takes {counts} argument(s), got {len(node.args)}"
+        for param, argument in zip(params, node.args[1:]):
+            if _number(argument) is None:
+                return f"the {param} of {name} must be a number"
         return None
     what = {ast.Attribute: "attribute access", ast.Import: "import", ast.ImportFrom: "import"}.get(type(node))
     return f"not allowed here: {what or type(node).__name__}"
@@ -172,19 +174,27 @@ def _evaluate(node: ast.expr, names: dict[str, Scalar]):
             return -operand if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.BinOp):
             left, right = _evaluate(node.left, names), _evaluate(node.right, names)
-            return getattr(_as_scalar(left), OPERATORS[type(node.op)])(right)
+            return getattr(_as_scalar(left), OPERATORS[type(node.op)].method)(right)
         if isinstance(node, ast.Call):
             argument = _as_scalar(_evaluate(node.args[0], names))
-            if node.func.id == "abs":
-                return abs(argument)
-            if node.func.id == "leaky_relu" and len(node.args) == 2:
-                return argument.leaky_relu(float(node.args[1].value))
-            return getattr(argument, node.func.id)()
+            params = [_number(parameter) for parameter in node.args[1:]]
+            return getattr(argument, FUNCTIONS[node.func.id].method)(*params)
     except DomainError as error:
         raise ProgramError(f"{_where(node)}: {error}") from None
     except (OverflowError, ZeroDivisionError) as error:
         raise ProgramError(f"{_where(node)}: {error}") from None
     raise ProgramError(f"{_where(node)}: not allowed here: {type(node).__name__}")
+
+
+def _number(node: ast.AST) -> float | None:
+    """The value of a number written in the program (``0.1`` or ``-0.1``), else None."""
+    sign = 1.0
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        sign, node = (-1.0 if isinstance(node.op, ast.USub) else 1.0), node.operand
+    value = node.value if isinstance(node, ast.Constant) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return sign * float(value)
+    return None
 
 
 def _where(node: ast.AST) -> str:

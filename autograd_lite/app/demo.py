@@ -12,24 +12,13 @@ import html
 import sys
 from pathlib import Path
 
-from .scalar import Scalar
-
-
-def course_graph(a: float = 5.0, b: float = 3.0, c: float = 2.0, backward: bool = True) -> dict[str, Scalar]:
-    """The course's J = 3(a + bc) as u = bc, v = a + u, J = 3v (backpropagated, graph kept)."""
-    nodes = {"a": Scalar(a, label="a"), "b": Scalar(b, label="b"), "c": Scalar(c, label="c")}
-    nodes["u"] = (nodes["b"] * nodes["c"]).named("u")
-    nodes["v"] = (nodes["a"] + nodes["u"]).named("v")
-    nodes["J"] = (3 * nodes["v"]).named("J")
-    if backward:
-        nodes["J"].backward(retain_graph=True)
-    return nodes
+from ..course import course_graph
 
 
 def run_demo(out: Path, iterations: int = 10_000, progress: bool | None = None, stream=None) -> Path:
-    from . import viz
-    from .nn import binary_cross_entropy, course, datasets
-    from .tensor import Tensor
+    from .. import viz
+    from ..nn import binary_cross_entropy, course, datasets
+    from ..tensor import Tensor
 
     stream = stream or sys.stdout
     out.mkdir(parents=True, exist_ok=True)

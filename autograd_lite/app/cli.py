@@ -14,34 +14,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .demo import course_graph
+from .. import __version__
+from ..course import worked_example
 from .program import ProgramError, run_program
-
-
-def worked_example(a: float = 5.0, b: float = 3.0, c: float = 2.0) -> str:
-    """The course's computation graph u = bc, v = a + u, J = 3v, forward then backward, as text."""
-    graph = course_graph(a, b, c)
-    u, v, J = graph["u"], graph["v"], graph["J"]
-    a_, b_, c_ = graph["a"], graph["b"], graph["c"]
-    lines = [
-        "Forward pass (left to right):",
-        f"  u = b*c   = {_num(b)} * {_num(c)} = {_num(u.data)}",
-        f"  v = a + u = {_num(a)} + {_num(u.data)} = {_num(v.data)}",
-        f"  J = 3*v   = 3 * {_num(v.data)} = {_num(J.data)}",
-        "Backward pass (right to left, chain rule):",
-        f"  dJ/dv = {_num(v.grad)}",
-        f"  dJ/du = dJ/dv * dv/du = 3 * 1 = {_num(u.grad)}",
-        f"  dJ/da = dJ/dv * dv/da = 3 * 1 = {_num(a_.grad)}",
-        f"  dJ/db = dJ/du * du/db = {_num(u.grad)} * c = {_num(b_.grad)}",
-        f"  dJ/dc = dJ/du * du/dc = {_num(u.grad)} * b = {_num(c_.grad)}",
-    ]
-    return "\n".join(lines)
-
-
-def _num(x: float) -> str:
-    return f"{x:g}"
-
 
 # --- graph ----------------------------------------------------------------------------------------
 
@@ -62,7 +37,7 @@ def _inputs(assignments: Sequence[str]) -> dict[str, float]:
 
 
 def graph_command(args: argparse.Namespace) -> int:
-    from . import viz
+    from .. import viz
 
     program = run_program(args.program, _inputs(args.set or []))
     J, root = program.output, program.output_name
@@ -87,7 +62,7 @@ def graph_command(args: argparse.Namespace) -> int:
 
 
 def train_command(args: argparse.Namespace) -> int:
-    from .nn import course
+    from ..nn import course
 
     default = {"planar": 10_000, "logreg": 2000, "deep": 2500}[args.model]
     iterations = default if args.iterations is None else args.iterations
