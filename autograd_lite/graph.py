@@ -123,26 +123,6 @@ class Node:
         """The op that made this node, or ``None`` for a leaf."""
         return self._op
 
-    def _repr_html_(self) -> str:
-        """Rich display in Jupyter: label, value, gradient and the op that made the node."""
-        import html
-
-        shape = getattr(self.data, "shape", None)
-        rows = [
-            ("node", f"{type(self).__name__} {self.label or ''}".strip()),
-            ("made by", self._op.name if self._op is not None else "leaf (input)"),
-            ("shape", f"{shape} {self.data.dtype}" if shape is not None else None),
-            ("value", str(self.data)),
-            ("grad", str(self.grad) if self.requires_grad else "does not require grad"),
-        ]
-        cells = "".join(
-            f"<tr><th style='text-align:left'>{name}</th>"
-            f"<td><pre style='margin:0'>{html.escape(value)}</pre></td></tr>"
-            for name, value in rows
-            if value is not None
-        )
-        return f"<table>{cells}</table>"
-
     def __pos__(self) -> Node:
         return self
 

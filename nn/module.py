@@ -39,7 +39,7 @@ class Module:
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_modules", {})
         object.__setattr__(self, "training", True)
-        object.__setattr__(self, "_span", None)
+        object.__setattr__(self, "_last_call", range(0))
 
     def __setattr__(self, name: str, value) -> None:
         if "_parameters" not in self.__dict__:
@@ -56,11 +56,17 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *inputs):
-        # remember which creation numbers this call's nodes got, so diagrams can group them by module
-        first = next_creation_number()
+        first = next_creation_number()  # the nodes this call makes get the numbers in between
         output = self.forward(*inputs)
-        object.__setattr__(self, "_span", (first, next_creation_number()))
+        object.__setattr__(self, "_last_call", range(first, next_creation_number()))
         return output
+
+    def computed(self, node) -> bool:
+        """True if ``node`` is one of this module's own parameters or was made by its last call.
+
+        Diagrams use it to group a graph's nodes by the module that made them.
+        """
+        return node._created in self._last_call or any(node is p for p in self._parameters.values())
 
     # --- parameters ---------------------------------------------------------------------------------
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:

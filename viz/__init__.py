@@ -9,9 +9,14 @@ viz.render(J, "J.svg", view="backward")  # SVG without a system Graphviz
 viz.to_html(J, "J.html")                 # step through backprop in a browser
 """
 
+from autograd_lite.graph import Node
+
 from .draw import VIEWS, Diagram, draw
+from .labels import node_html
 from .render import FORMATS, render, svg_from_dot, system_dot
 from .steps import BackpropStep, backprop_steps, to_html
+
+Node._repr_html_ = node_html  # nodes display as a table in Jupyter once the display layer is loaded
 
 __all__ = [
     "FORMATS",

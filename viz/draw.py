@@ -243,33 +243,22 @@ def _op_symbol(node: Node) -> str:
 
 
 def _module_groups(model, nodes: list[Node]) -> dict[int, tuple[str, object, list[Node]]]:
-    """Innermost module (that has its own parameters) for each node: by parameter or by creation span."""
-    candidates = []
-    for path, module in _named_modules(model):
-        if not module._parameters:
-            continue
-        candidates.append((path, module, {id(p) for p in module._parameters.values()}, module._span))
+    """For each node, the innermost module (one with parameters of its own) that holds or made it."""
+    innermost_first = [(path, module) for path, module in _named_modules(model) if module._parameters][::-1]
     groups: dict[int, tuple[str, object, list[Node]]] = {}
     for node in nodes:
-        best = None
-        for path, module, owned, span in candidates:
-            inside = id(node) in owned or (span is not None and span[0] <= node._created < span[1])
-            if inside and (best is None or _width(span) < _width(best[3])):
-                best = (path, module, owned, span)
-        if best is not None:
-            key = id(best[1])
-            groups.setdefault(key, (best[0], best[1], []))[2].append(node)
+        for path, module in innermost_first:
+            if module.computed(node):
+                groups.setdefault(id(module), (path, module, []))[2].append(node)
+                break
     return groups
 
 
 def _named_modules(model, prefix: str = ""):
+    """The model and its sub-modules, each before its own children."""
     yield prefix or type(model).__name__, model
     for name, child in model._modules.items():
         yield from _named_modules(child, f"{prefix}.{name}" if prefix else name)
-
-
-def _width(span) -> float:
-    return float("inf") if span is None else span[1] - span[0]
 
 
 def _module_summary(module) -> str:

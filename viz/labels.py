@@ -7,6 +7,8 @@ name built from its op and its inputs (``b*c``, ``tanh(Z1)``). Scalar gradients 
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 
 from autograd_lite.graph import Node
@@ -144,3 +146,23 @@ def edge_derivative(node: Node, parent_index: int, namer: Namer, root_name: str)
     stretched = op.broadcasts and np.shape(parent.data) != np.shape(node.data)
     summed = " (summed over broadcast axes)" if stretched else ""
     return f"d{_wrap(parent_name)} = {formula}{summed}"
+
+
+def node_html(node: Node) -> str:
+    """Rich display in Jupyter (``Node._repr_html_``, given to nodes by this package): label, the op
+    that made the node, shape and dtype, value and gradient."""
+    shape = getattr(node.data, "shape", None)
+    rows = [
+        ("node", f"{type(node).__name__} {node.label or ''}".strip()),
+        ("made by", node._op.name if node._op is not None else "leaf (input)"),
+        ("shape", f"{shape} {node.data.dtype}" if shape is not None else None),
+        ("value", str(node.data)),
+        ("grad", str(node.grad) if node.requires_grad else "does not require grad"),
+    ]
+    cells = "".join(
+        f"<tr><th style='text-align:left'>{name}</th>"
+        f"<td><pre style='margin:0'>{html.escape(value)}</pre></td></tr>"
+        for name, value in rows
+        if value is not None
+    )
+    return f"<table>{cells}</table>"
