@@ -8,6 +8,7 @@
 (33.0, 3.0, 6.0, 9.0)
 """
 
+from . import interop  # noqa: F401  (gives Tensors NumPy's functions)
 from .anomaly import detect_anomaly
 from .broadcast import unbroadcast
 from .errors import BackwardError, DomainError, GradcheckError, ShapeError

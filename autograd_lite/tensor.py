@@ -42,7 +42,7 @@ class Tensor(Node):
     # _needs: which parents need a gradient (fixed when the op is recorded); _holding: the locks this
     # node holds on leaf arrays it saved (saved.py); _lock_ref: on a leaf, a weak reference to its lock
     __slots__ = ("_needs", "_holding", "_lock_ref")
-    __array_ufunc__ = None  # ``ndarray + Tensor`` defers to Tensor.__radd__ instead of looping
+    __array_ufunc__ = None  # NumPy defers to Tensor's operators (``interop`` routes ufuncs to the ops)
 
     def __init__(self, data, requires_grad: bool = False, label: str | None = None, dtype=None) -> None:
         array = _as_array(data, dtype, requires_grad, label)
