@@ -64,7 +64,7 @@ def _array_ufunc(self: Tensor, ufunc: np.ufunc, method: str, *inputs, **kwargs):
         op = OPS.get(_UFUNC_OPS.get(name, name))
         if op is not None and op.forward is not None and op.arity == len(inputs) and not op.param_names:
             operands = [x if isinstance(x, Node) else _operand(x, self) for x in inputs]
-            return apply(op, *operands)
+            return apply(op, tuple(operands))
     if not _needs_grad(inputs, kwargs):
         return getattr(ufunc, method)(*[_values(x) for x in inputs], **kwargs)
     raise TypeError(_not_an_op(f"np.{name}" + ("" if method == "__call__" else f".{method}")))

@@ -70,7 +70,7 @@ class Tensor(Node):
 
     @property
     def T(self) -> Tensor:
-        return apply(TRANSPOSE, self, axes=None)
+        return apply(TRANSPOSE, (self,), {"axes": None})
 
     def item(self) -> float:
         """The single number this tensor holds (e.g. the cost), as a Python float."""
@@ -178,7 +178,7 @@ class Tensor(Node):
     # --- shapes (reshape under other names) ----------------------------------------------------------
     def flatten(self) -> Tensor:
         """The elements as one axis."""
-        return apply(RESHAPE, self, shape=(-1,))
+        return apply(RESHAPE, (self,), {"shape": (-1,)})
 
     def view(self, *shape) -> Tensor:
         """PyTorch's name for ``reshape``."""
@@ -190,7 +190,7 @@ class Tensor(Node):
             shape = np.squeeze(np.empty(self.shape, dtype=bool), axis=axis).shape
         except ValueError as error:
             raise ShapeError(f"squeeze({name_of(self)} {self.shape}, axis={axis}): {error}") from None
-        return apply(RESHAPE, self, shape=shape)
+        return apply(RESHAPE, (self,), {"shape": shape})
 
     def unsqueeze(self, axis: int) -> Tensor:
         """With a new axis of length 1 at ``axis`` (NumPy's ``expand_dims``)."""
@@ -198,7 +198,7 @@ class Tensor(Node):
             shape = np.expand_dims(np.empty(self.shape, dtype=bool), axis).shape
         except (ValueError, np.exceptions.AxisError) as error:
             raise ShapeError(f"unsqueeze({name_of(self)} {self.shape}, axis={axis}): {error}") from None
-        return apply(RESHAPE, self, shape=shape)
+        return apply(RESHAPE, (self,), {"shape": shape})
 
     expand_dims = unsqueeze
 
@@ -207,7 +207,7 @@ class Tensor(Node):
         """The values as ``dtype``, on the graph (the gradient is cast back)."""
         if np.dtype(dtype) == self.dtype:
             return self
-        return apply(OPS["astype"], self, dtype=np.dtype(dtype))
+        return apply(OPS["astype"], (self,), {"dtype": np.dtype(dtype)})
 
     def tolist(self):
         """The values as nested Python lists (a number for a 0-d tensor)."""
@@ -259,28 +259,28 @@ class Tensor(Node):
 
 def concatenate(tensors, axis: int = 0) -> Tensor:
     """Tensors joined along an existing ``axis``."""
-    return apply(OPS["concatenate"], *[_as_node(t) for t in tensors], axis=axis)
+    return apply(OPS["concatenate"], tuple([_as_node(t) for t in tensors]), {"axis": axis})
 
 
 def stack(tensors, axis: int = 0) -> Tensor:
     """Tensors of one shape stacked along a new ``axis``."""
-    return apply(OPS["stack"], *[_as_node(t) for t in tensors], axis=axis)
+    return apply(OPS["stack"], tuple([_as_node(t) for t in tensors]), {"axis": axis})
 
 
 def where(condition, x, y) -> Tensor:
     """Elementwise ``x if condition else y``; the gradient flows to the chosen side."""
     condition = np.asarray(_raw(condition), dtype=bool)
-    return apply(OPS["where"], *_pair(x, y), condition=condition)
+    return apply(OPS["where"], _pair(x, y), {"condition": condition})
 
 
 def maximum(x, y) -> Tensor:
     """The larger of x and y, elementwise; a tie splits the gradient in half."""
-    return apply(OPS["maximum"], *_pair(x, y))
+    return apply(OPS["maximum"], _pair(x, y))
 
 
 def minimum(x, y) -> Tensor:
     """The smaller of x and y, elementwise; a tie splits the gradient in half."""
-    return apply(OPS["minimum"], *_pair(x, y))
+    return apply(OPS["minimum"], _pair(x, y))
 
 
 def logsumexp(x, axis=None, keepdims: bool = False) -> Tensor:
@@ -320,23 +320,35 @@ def binary_cross_entropy(prediction, Y, logits: bool = False, reduction: str = "
             f"binary_cross_entropy: prediction {name_of(prediction)} {shape_of(prediction)} and labels "
             f"{name_of(Y)} {shape_of(Y)} must have the same shape"
         )
-    return apply(OPS["binary_cross_entropy"], prediction, Y, logits=bool(logits), reduction=reduction)
+    params = {"logits": bool(logits), "reduction": reduction}
+    return apply(OPS["binary_cross_entropy"], (prediction, Y), params)
 
 
 # --- recording ------------------------------------------------------------------------------------------
 
 
-def apply(op: Op, *operands: Node, **params) -> Tensor:
-    """Run ``op`` on the operands' data and, if any operand needs a gradient, record it.
+def apply(op: Op, operands: tuple, params: dict | None = None) -> Tensor:
+    """Run ``op`` on the operands' data (with its ``params``, e.g. ``axis``) and, if any operand needs
+    a gradient, record it.
 
     The one place a Tensor op result is made. NumPy errors become a ShapeError that names the
     op, the operands' labels and their shapes.
     """
-    needs = tuple([x.requires_grad for x in operands])
+    forward, count = op.forward, len(operands)
     try:
-        if op.takes_needs:  # it can skip the derivatives nobody needs (x ** 2 needs no ln x)
-            params["needs"] = needs
-        out, saved = op.forward(*[x.data for x in operands], **params)
+        if count == 2:  # unpacked by hand: the infix ops are the hot path of a training step
+            a, b = operands
+            needs = (a.requires_grad, b.requires_grad)
+            if op.takes_needs:  # it can skip the derivatives nobody needs (x ** 2 needs no ln x)
+                params = {**(params or {}), "needs": needs}
+            out, saved = forward(a.data, b.data) if params is None else forward(a.data, b.data, **params)
+        elif count == 1:
+            (a,) = operands
+            needs = (a.requires_grad,)
+            out, saved = forward(a.data) if params is None else forward(a.data, **params)
+        else:
+            needs = tuple([x.requires_grad for x in operands])
+            out, saved = forward(*[x.data for x in operands], **(params or {}))
     except (ValueError, IndexError, TypeError) as error:
         raise ShapeError(explain(op, operands, error)) from None
     return _record(out, operands, saved, op, needs)
@@ -360,8 +372,11 @@ def _record(out, operands: tuple, saved, op: Op, needs: tuple) -> Tensor:
         node._saved = saved
         node._op = op
         node._needs = needs
-        shares_memory = saved is not None or out.base is not None
-        node._holding = lock_saved_leaves(operands, saved, out) if shares_memory else None
+        node._holding = None
+        for x in operands:
+            if x._op is None and type(x.data) is _ndarray:  # a leaf array (a parameter) the op may keep
+                node._holding = lock_saved_leaves(operands, saved, out)
+                break
         if _anomaly.enabled:
             check_finite(node, op, operands)
         return node
@@ -468,7 +483,7 @@ def _binary_method(op: Op, reflected: bool):
             other = _operand(other, self)
             if other is NotImplemented:
                 return other
-        return apply(op, other, self) if reflected else apply(op, self, other)
+        return apply(op, (other, self) if reflected else (self, other))
 
     return method
 
@@ -476,10 +491,10 @@ def _binary_method(op: Op, reflected: bool):
 def _unary_method(op: Op):
     """``t.tanh()``, ``t.sum(axis=0)``: an elementwise op's parameters are fixed in a bound copy."""
     if not op.param_names:
-        return lambda self: apply(op, self)
+        return lambda self: apply(op, (self,))
     if op.elementwise:
-        return lambda self, *args, **kwargs: apply(op.bind(**op.parse(*args, **kwargs)), self)
-    return lambda self, *args, **kwargs: apply(op, self, **op.parse(*args, **kwargs))
+        return lambda self, *args, **kwargs: apply(op.bind(**op.parse(*args, **kwargs)), (self,))
+    return lambda self, *args, **kwargs: apply(op, (self,), op.parse(*args, **kwargs))
 
 
 install_methods(Tensor, _binary_method, _unary_method, lambda op: op.forward is not None)

@@ -20,8 +20,7 @@ Adding an elementwise op is one record in ``functions``::
         return xp.sin(a), (xp.cos(a),)   # the value and d(sin a)/da
 """
 
-from . import arithmetic, functions, losses, products, reductions, shapes  # noqa: F401  (they register)
-from .kernels import arrays, floats
+from . import arithmetic, arrays, floats, functions, losses, products, reductions, shapes  # noqa: F401  (they register)
 from .record import OPS, Domain, Op, OutOfDomain, install_methods, wrap
 
 __all__ = ["OPS", "Domain", "Op", "OutOfDomain", "arrays", "floats", "install_methods", "wrap"]

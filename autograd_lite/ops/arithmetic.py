@@ -11,13 +11,13 @@ from .record import Domain, elementwise
 
 
 @elementwise(symbol="+", notation="{0} + {1}", method="__add__", partials=("1", "1"), program=True)
-def add(a, b, xp):
+def add(xp, a, b):
     """a + b."""
     return a + b, (1.0, 1.0)  # d(a+b)/da = d(a+b)/db = 1
 
 
 @elementwise(symbol="-", notation="{0} - {1}", method="__sub__", partials=("1", "-1"), program=True)
-def sub(a, b, xp):
+def sub(xp, a, b):
     """a - b."""
     return a - b, (1.0, -1.0)
 
@@ -25,7 +25,7 @@ def sub(a, b, xp):
 @elementwise(
     symbol="*", notation="{0}*{1}", glyph="×", method="__mul__", partials=("{1}", "{0}"), program=True
 )
-def mul(a, b, xp):
+def mul(xp, a, b):
     """a * b, elementwise."""
     return a * b, (b, a)  # d(ab)/da = b, d(ab)/db = a
 
@@ -43,7 +43,7 @@ def _nonzero_divisor(values, needs):
     takes_needs=True,
     program=True,
 )
-def div(a, b, xp, needs):
+def div(xp, a, b, *, needs):
     """a / b."""
     out = a / b
     return out, (1 / b if needs[0] else None, -out / b if needs[1] else None)  # -a/b² = -out/b
@@ -69,7 +69,7 @@ def _power_domain(values, needs):
     takes_needs=True,
     program=True,
 )
-def pow_(a, b, xp, needs):
+def pow_(xp, a, b, *, needs):
     """a ** b (a number or a node as the exponent)."""
     out = xp.power(a, b)
     d_base = xp.where(b == 0, 0.0, b * xp.power(a, b - 1)) if needs[0] else None  # b a^(b-1)
@@ -78,19 +78,19 @@ def pow_(a, b, xp, needs):
 
 
 @elementwise(symbol="-", notation="-{0}", method="__neg__", partials=("-1",), program=True)
-def neg(a, xp):
+def neg(xp, a):
     """-a."""
     return -a, (-1.0,)
 
 
 @elementwise(method="abs", partials=("sign({0})",), kinks=(0.0,), program=True)
-def abs_(a, xp):
+def abs_(xp, a):
     """|a|; its derivative sign(a) is taken as 0 at the kink a = 0."""
     return abs(a), (xp.sign(a),)
 
 
 @elementwise(method=None, partials=("[{0} wins]", "[{1} wins]"))
-def maximum(a, b, xp):
+def maximum(xp, a, b):
     """The larger of a and b, elementwise; a tie splits the gradient in half."""
     out = xp.maximum(a, b)
     share = 1.0 + (a == b)
@@ -98,7 +98,7 @@ def maximum(a, b, xp):
 
 
 @elementwise(method=None, partials=("[{0} wins]", "[{1} wins]"))
-def minimum(a, b, xp):
+def minimum(xp, a, b):
     """The smaller of a and b, elementwise; a tie splits the gradient in half."""
     out = xp.minimum(a, b)
     share = 1.0 + (a == b)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernels import arrays
+from . import arrays
 from .record import structural
 
 

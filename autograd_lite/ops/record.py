@@ -2,11 +2,12 @@
 
 An op is defined once, as an ``Op``. Two kinds of records:
 
-- **elementwise** ops (``+``, ``*``, ``tanh``, ...) are one *rule*, ``rule(a, b, xp) -> (value, partials)``:
-  the value and the local derivatives d(value)/d(input), side by side, written once over a number
-  kernel ``xp`` (see ``kernels``). A Scalar runs the rule on floats and keeps the partials (the
-  course's ``du/db = c``); a Tensor runs the same rule on arrays, and its vector-Jacobian product is
-  ``dA = dZ ⊙ partial``, summed back over broadcast axes by the receiving node.
+- **elementwise** ops (``+``, ``*``, ``tanh``, ...) are one *rule*, ``rule(xp, a, b) -> (value,
+  partials)``: the value and the local derivatives d(value)/d(input), side by side, written once over
+  a number kernel ``xp`` (the module ``floats`` or ``arrays``). A Scalar runs the rule on floats and
+  keeps the partials (the course's ``du/db = c``); a Tensor runs the same rule on arrays, and its
+  vector-Jacobian product is ``dA = dZ ⊙ partial``, summed back over broadcast axes by the receiving
+  node.
 - **structural** Tensor ops (``@``, ``sum``, ``reshape``, ...) have a ``forward(*arrays, **params)
   -> (out, saved)`` and a ``vjp(g, saved, needs) -> one gradient per input`` next to each other.
 
@@ -21,7 +22,7 @@ import functools
 import inspect
 from collections.abc import Callable
 
-from .kernels import arrays, floats
+from . import arrays, floats
 
 OPS: dict[str, Op] = {}  # every op, by name, in the order the catalogue defines them
 
@@ -87,6 +88,9 @@ class Op:
             raise TypeError(f"Op {name}: unknown fields {', '.join(fields)}")
         self.params = self.params or {}
         self.base = self.base or self
+        self.kinks = self.kinks or ()
+        for flag in ("takes_needs", "broadcasts", "reduction", "program"):
+            setattr(self, flag, bool(getattr(self, flag)))
 
     @property
     def elementwise(self) -> bool:
@@ -133,8 +137,8 @@ def _bound(op: Op, params: tuple) -> Op:
     values = dict(params)
     fields = {slot: getattr(op, slot) for slot in Op.__slots__[1:]}
     fields.update(params=values, base=op)
-    fields["scalar"] = functools.partial(op.rule, xp=floats, **values)
-    fields["forward"] = functools.partial(op.rule, xp=arrays, **values)
+    fields["scalar"] = functools.partial(op.rule, floats, **values)
+    fields["forward"] = functools.partial(op.rule, arrays, **values)
     return Op(op.name, **fields)
 
 
@@ -168,49 +172,41 @@ def register(op: Op) -> Op:
 def elementwise(
     *,
     partials: tuple[str, ...],
-    symbol: str | None = None,
-    notation: str | None = None,
-    glyph: str | None = None,
-    method: str | None = None,
     params: Callable | None = None,
     domain: Domain | None = None,
     kinks: tuple[float, ...] = (),
     takes_needs: bool = False,
-    program: bool = False,
     tensor: bool = True,
+    **written,
 ):
-    """Decorator: the function is the op's rule ``rule(*values, xp, **params) -> (value, partials)``.
+    """Decorator: the function is the op's rule ``rule(xp, *values, **params) -> (value, partials)``.
 
-    ``partials``: the formula of each local derivative, as the diagrams print it. ``params``: a
-    function turning a method's extra arguments into keyword parameters (``slope=0.01``).
-    ``program``: the op may be called in the command line's programs. ``tensor=False``: Scalar only.
+    ``xp`` is the number kernel (``floats`` or ``arrays``); parameters (and ``needs``, for a rule that
+    can skip the partials nobody needs) are keyword-only. ``partials``: the formula of each local
+    derivative, as the diagrams print it. ``params``: a function turning a method's extra arguments
+    into keyword parameters (``slope=0.01``). ``tensor=False``: Scalar only. ``written``: how the op is
+    written (``symbol``, ``notation``, ``glyph``, ``method``) and ``program=True`` if the command
+    line's programs may call it.
     """
 
     def define(rule: Callable) -> Op:
-        arity = rule.__code__.co_varnames.index("xp")  # the values come first, then xp
-        return register(
-            Op(
-                rule.__name__.rstrip("_"),
-                rule=rule,
-                scalar=functools.partial(rule, xp=floats),
-                forward=functools.partial(rule, xp=arrays) if tensor else None,
-                vjp=_ELEMENTWISE_VJPS.get(arity) if tensor else None,
-                symbol=symbol,
-                notation=notation,
-                glyph=glyph or symbol,
-                method=method or rule.__name__.rstrip("_"),
-                arity=arity,
-                param_names=_names(params),
-                parse=params,
-                partials_text=partials,
-                domain=domain,
-                kinks=kinks,
-                takes_needs=takes_needs,
-                broadcasts=arity == 2,
-                reduction=False,
-                program=program,
-                doc=rule.__doc__,
-            )
+        name, arity = rule.__name__.rstrip("_"), rule.__code__.co_argcount - 1  # the values, after xp
+        return _register(
+            name,
+            params,
+            written,
+            rule=rule,
+            scalar=functools.partial(rule, floats),
+            forward=functools.partial(rule, arrays) if tensor else None,
+            vjp=_ELEMENTWISE_VJPS.get(arity) if tensor else None,
+            method=written.pop("method", name),
+            arity=arity,
+            partials_text=partials,
+            domain=domain,
+            kinks=kinks,
+            takes_needs=takes_needs,
+            broadcasts=arity == 2,
+            doc=rule.__doc__,
         )
 
     return define
@@ -218,52 +214,31 @@ def elementwise(
 
 def structural(
     name: str,
-    forward: Callable,
-    vjp: Callable,
+    forward: Callable | None,
+    vjp: Callable | None,
     *,
     vjp_text: tuple[str, ...],
-    method: str | None = None,
-    symbol: str | None = None,
-    notation: str | None = None,
-    glyph: str | None = None,
     params: Callable | None = None,
     arity: int | None = 1,
-    reduction: bool = False,
-    broadcasts: bool = False,
-    scalar: Callable | None = None,
-    partials: tuple[str, ...] = (),
-    explain: Callable | None = None,
-    doc: str | None = None,
+    **fields,
 ) -> Op:
     """Register a Tensor op given as ``forward(*arrays, **params) -> (out, saved)`` and its
     ``vjp(g, saved, needs)``; ``vjp_text`` is the vector-Jacobian product each input gets, in the
-    course's notation. ``scalar`` optionally gives Scalars an n-ary rule (``Scalar.sum``).
+    course's notation. Other ``fields`` as on ``Op``: ``method``, ``symbol``, ``notation``, ``glyph``,
+    ``reduction``, ``broadcasts``, ``explain``, ``doc``, and ``scalar`` (with ``partials``) to give
+    Scalars an n-ary rule too (``Scalar.sum``).
     """
-    return register(
-        Op(
-            name,
-            forward=forward,
-            vjp=vjp,
-            scalar=scalar,
-            symbol=symbol,
-            notation=notation,
-            glyph=glyph or symbol,
-            method=method,
-            arity=arity,
-            param_names=_names(params),
-            parse=params,
-            partials_text=partials,
-            vjp_text=vjp_text,
-            domain=None,
-            kinks=(),
-            takes_needs=False,
-            broadcasts=broadcasts,
-            reduction=reduction,
-            program=False,
-            explain=explain,
-            doc=doc or forward.__doc__,
-        )
-    )
+    fields.setdefault("doc", forward.__doc__ if forward is not None else None)
+    written = {key: fields.pop(key) for key in ("symbol", "notation", "glyph") if key in fields}
+    partials_text = fields.pop("partials", ())
+    fields.update(forward=forward, vjp=vjp, vjp_text=vjp_text, arity=arity, partials_text=partials_text)
+    return _register(name, params, written, **fields)
+
+
+def _register(name: str, params: Callable | None, written: dict, **fields) -> Op:
+    """The record, with what both kinds share: how the op is written and how its parameters are read."""
+    written.setdefault("glyph", written.get("symbol"))
+    return register(Op(name, parse=params, param_names=_names(params), **written, **fields))
 
 
 def install_methods(cls: type, binary_method, unary_method, wants) -> None:
@@ -284,23 +259,23 @@ def install_methods(cls: type, binary_method, unary_method, wants) -> None:
 # --- the vector-Jacobian product of every elementwise op: dA = dZ ⊙ dZ/dA --------------------------
 
 
-def _times(g, partial):
-    """g ⊙ partial, without multiplying by the constants 1 and -1 (add, sub, neg)."""
-    if type(partial) is float:
-        if partial == 1.0:
-            return g
-        if partial == -1.0:
-            return -g
-    return g * partial
-
-
 def _unary_vjp(g, partials, needs):
-    return (_times(g, partials[0]),)
+    (partial,) = partials
+    return (g * partial if type(partial) is not float else _times(g, partial),)
 
 
 def _binary_vjp(g, partials, needs):
     da, db = partials
-    return (_times(g, da) if needs[0] else None), (_times(g, db) if needs[1] else None)
+    if needs[0]:
+        da = g * da if type(da) is not float else g if da == 1.0 else _times(g, da)
+    if needs[1]:
+        db = g * db if type(db) is not float else g if db == 1.0 else _times(g, db)
+    return (da if needs[0] else None), (db if needs[1] else None)
+
+
+def _times(g, partial: float):
+    """g ⊙ a constant partial; the 1 of + hands g over as it is (above), the -1 of - negates it."""
+    return -g if partial == -1.0 else g * partial
 
 
 _ELEMENTWISE_VJPS = {1: _unary_vjp, 2: _binary_vjp}

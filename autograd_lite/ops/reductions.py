@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from .record import structural
+from .record import Op, structural
 
 
 def _axis_params(axis=None, keepdims: bool = False, *, dim=None) -> dict:
@@ -20,6 +20,13 @@ def _axis_params(axis=None, keepdims: bool = False, *, dim=None) -> dict:
             raise TypeError("give axis or dim, not both (dim is PyTorch's name for axis)")
         axis = dim
     return {"axis": tuple(axis) if type(axis) is list else axis, "keepdims": bool(keepdims)}
+
+
+def _reduction(name: str, forward, vjp, vjp_text: str, doc: str) -> Op:
+    """A reduction over ``axis`` (or ``dim``), with ``keepdims``: a Tensor method of the same name."""
+    return structural(
+        name, forward, vjp, method=name, params=_axis_params, reduction=True, vjp_text=(vjp_text,), doc=doc
+    )
 
 
 def _softmax_params(axis: int = 0, *, dim=None) -> dict:
@@ -83,15 +90,12 @@ def _mean_vjp(g, saved, needs):
     return (_expand(_restore_axes(g, axis, keepdims) / count, shape),)
 
 
-MEAN = structural(
+_reduction(
     "mean",
     _mean,
     _mean_vjp,
-    method="mean",
-    params=_axis_params,
-    reduction=True,
-    vjp_text=("broadcast(d{out}) / n",),
-    doc="Mean of the elements (over ``axis``, or ``dim``; all by default): the course's (1/m) Σ.",
+    "broadcast(d{out}) / n",
+    "Mean of the elements (over ``axis``, or ``dim``; all by default): the course's (1/m) Σ.",
 )
 
 
@@ -114,15 +118,12 @@ def _extreme_vjp(g, saved, needs):
 
 
 for _name, _which in (("max", "largest"), ("min", "smallest")):
-    structural(
+    _reduction(
         _name,
         _extreme(getattr(np, _name)),
         _extreme_vjp,
-        method=_name,
-        params=_axis_params,
-        reduction=True,
-        vjp_text=(f"d{{out}} at the {_name}",),
-        doc=f"The {_which} element (over ``axis``, or ``dim``); ties share the gradient.",
+        f"d{{out}} at the {_name}",
+        f"The {_which} element (over ``axis``, or ``dim``); ties share the gradient.",
     )
 
 
@@ -147,15 +148,12 @@ def _logsumexp_vjp(g, saved, needs):
     return (_restore_axes(g, axis, keepdims) * np.exp(a - _restore_axes(out, axis, keepdims)),)
 
 
-structural(
+_reduction(
     "logsumexp",
     _logsumexp,
     _logsumexp_vjp,
-    method="logsumexp",
-    params=_axis_params,
-    reduction=True,
-    vjp_text=("d{out} ⊙ softmax({0})",),
-    doc="log(sum(exp(x))) over ``axis``, computed stably (shifted by the maximum).",
+    "d{out} ⊙ softmax({0})",
+    "log(sum(exp(x))) over ``axis``, computed stably (shifted by the maximum).",
 )
 
 

@@ -1,0 +1,88 @@
+"""The number kernel of Scalar payloads: elementary functions of Python floats.
+
+Every elementwise rule is written once over a kernel ``xp``, e.g. ``out = xp.tanh(a); return out,
+(1 - out * out,)``; a Scalar runs it with ``xp`` = this module, a Tensor with ``arrays``. These are the
+``math`` module's functions, made IEEE-safe at the edges (``exp(1000)`` is inf, not an OverflowError),
+plus the few NumPy functions rules use. Any other name comes from ``math``.
+"""
+
+from __future__ import annotations
+
+import math
+from math import cos, expm1, inf, log1p, sin, tanh  # noqa: F401  (used by the rules as xp.tanh, ...)
+
+_nan = math.nan
+
+
+def __getattr__(name: str):
+    return getattr(math, name)
+
+
+def where(condition, x, y):
+    return x if condition else y
+
+
+def maximum(a, b):
+    return a if a >= b or a != a else b  # NaN propagates, as in NumPy
+
+
+def minimum(a, b):
+    return a if a <= b or a != a else b
+
+
+def sign(a):
+    return 1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0
+
+
+def exp(a):
+    try:
+        return math.exp(a)
+    except OverflowError:
+        return inf
+
+
+def log(a):
+    if a > 0.0:
+        return math.log(a)
+    return -inf if a == 0.0 else _nan
+
+
+def sqrt(a):
+    return math.sqrt(a) if a >= 0.0 else _nan
+
+
+def divide(a, b):
+    """a / b, with IEEE results for a zero divisor (±inf, or nan for 0/0) instead of an exception."""
+    if b != 0.0:
+        return a / b
+    return _nan if a == 0.0 or a != a else math.copysign(inf, a) * math.copysign(1.0, b)
+
+
+def power(a, b):
+    try:
+        return a**b
+    except ZeroDivisionError:  # 0 ** negative
+        return inf
+    except OverflowError:  # too large for a float: ±inf, as IEEE floats (and NumPy) give
+        return inf if a > 0.0 or b % 2.0 == 0.0 else -inf
+
+
+def sigmoid(a):
+    """1 / (1 + e^-a), never exp of a large positive number: sigmoid(-1000) = 0.0, not an overflow."""
+    if a >= 0.0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
+
+
+def softplus(a):
+    """log(1 + e^a), stable for any a: max(a, 0) + log(1 + e^-|a|)."""
+    return max(a, 0.0) + math.log1p(math.exp(-abs(a)))
+
+
+def clip(a, low, high):
+    if low is not None and a < low:
+        return float(low)
+    if high is not None and a > high:
+        return float(high)
+    return a
