@@ -11,16 +11,24 @@ Contenders, all in this process, on the same data and the same initial weights:
   autograd-lite, op for op   the same code shape: neurons as sum(wi * xi ...) starting from b, binary ops
   autograd-lite, idiomatic   Scalar.dot(w, x, b) per neuron, Scalar.sum over the losses, Scalar.dot for L2;
                              inputs are constant Scalars made once (micrograd wraps them as Values every step)
+With --against REV, both autograd-lite contenders run a second time on the engine of git revision REV
+(bench/revision.py imports it beside the working tree's), named e.g. "autograd-lite @ 4f6f374, op for op".
 The first step is a warm-up; it also asserts that all contenders agree on the loss and every gradient.
 
-Timing: median wall time (time.perf_counter) of N steps, in two modes:
-  GC off  gc.disable(); gc.collect() before every step, untimed: the cost of the computation itself.
-  GC on   gc.enable(); gc.collect() once before the N steps, then the collector runs as it would in a
-          training loop (for micrograd that includes reclaiming each step's graph, which holds cycles).
+Timing: time.perf_counter of single steps, N repeats per GC mode; within a repeat every contender takes
+one turn (interleaved, so drifts of the machine's speed hit all of them alike), and the starting contender
+rotates from repeat to repeat. Every turn starts with an untimed gc.collect(). Two modes:
+  GC off  gc.disable(): the cost of the computation itself.
+  GC on   gc.enable(), and an untimed step before the timed one, so the collector runs as it would in a
+          training loop (for micrograd that includes reclaiming the previous step's graph, which holds
+          cycles).
+Reported per contender: the median time, and the median and the range (min-max) of its per-repeat ratios
+to the first contender (micrograd when installed) timed in the same repeat. With --against, a second
+table gives the working tree's per-repeat ratios to the revision, per contender shape.
 
 Run from the repository root:
 
-    python bench/scalar.py [--steps N] [--markdown]
+    python bench/scalar.py [--steps N] [--against REV] [--markdown]
 
 (with PYTHONPATH=. unless autograd-lite is installed; ``pip install -e .[bench]`` installs micrograd).
 """
@@ -42,11 +50,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from types import ModuleType
 from typing import Any
 
 import numpy as np
+from revision import load_engine
 
-from autograd_lite import Scalar, zero_grad
+import autograd_lite
 
 try:
     from micrograd.engine import Value
@@ -57,10 +67,13 @@ except ImportError:
 SIZES = (2, 16, 16, 1)
 ALPHA = 1e-4  # L2 regularization strength
 SEED = 1337
+OURS = "autograd-lite"  # the working tree's engine
+GC_MODES = {"GC off": False, "GC on": True}  # name -> whether the collector is enabled
 TARGETS = "targets: <= 0.25x micrograd with GC off, <= 0.06x with GC on"
 
 Data = tuple[list[list[float]], list[float]]
 Neuron = tuple[list[Any], Any]  # (weights, bias)
+Samples = dict[str, list[float]]  # contender name -> ms per step, one sample per repeat
 
 
 @dataclass
@@ -95,6 +108,7 @@ def initial_values(rng: np.random.Generator) -> list[float]:
 
 
 # --- the contenders ------------------------------------------------------------------------------
+# The autograd-lite contenders take the engine (a module with Scalar and zero_grad) and their name.
 
 
 def micrograd_contender(values: list[float], data: Data) -> Contender:
@@ -114,11 +128,11 @@ def micrograd_contender(values: list[float], data: Data) -> Contender:
     return Contender("micrograd", loss, model.parameters, model.zero_grad)
 
 
-def scalar_model(values: list[float]) -> tuple[list[list[Neuron]], list[Scalar]]:
-    """Layers of (weights, bias) neurons holding ``values``, and the flat parameter list."""
+def scalar_model(engine: ModuleType, values: list[float]) -> tuple[list[list[Neuron]], list[Any]]:
+    """Layers of (weights, bias) neurons holding ``values`` as engine Scalars, and the flat parameter list."""
     it = iter(values)
     layers = [
-        [([Scalar(next(it)) for _ in range(nin)], Scalar(next(it))) for _ in range(nout)]
+        [([engine.Scalar(next(it)) for _ in range(nin)], engine.Scalar(next(it))) for _ in range(nout)]
         for nin, nout in pairwise(SIZES)
     ]
     return layers, [p for layer in layers for w, b in layer for p in (*w, b)]
@@ -133,14 +147,15 @@ def mlp(layers: list[list[Neuron]], x: Sequence[Any], neuron: Callable[..., Any]
     return neuron(w, x, b)
 
 
-def op_for_op_contender(values: list[float], data: Data) -> Contender:
+def op_for_op_contender(engine: ModuleType, name: str, values: list[float], data: Data) -> Contender:
     X, y = data
-    layers, params = scalar_model(values)
+    Scalar = engine.Scalar
+    layers, params = scalar_model(engine, values)
 
-    def neuron(w: list[Scalar], x: list[Scalar], b: Scalar) -> Scalar:
+    def neuron(w: list[Any], x: list[Any], b: Any) -> Any:
         return sum((wi * xi for wi, xi in zip(w, x, strict=True)), b)
 
-    def loss() -> Scalar:
+    def loss() -> Any:
         inputs = [[Scalar(xi, requires_grad=False) for xi in xrow] for xrow in X]
         scores = [mlp(layers, x, neuron) for x in inputs]
         losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores, strict=True)]
@@ -148,21 +163,29 @@ def op_for_op_contender(values: list[float], data: Data) -> Contender:
         reg_loss = ALPHA * sum(p * p for p in params)
         return data_loss + reg_loss
 
-    return Contender("autograd-lite, op for op", loss, lambda: params, lambda: zero_grad(params))
+    return Contender(name, loss, lambda: params, lambda: engine.zero_grad(params))
 
 
-def idiomatic_contender(values: list[float], data: Data) -> Contender:
+def idiomatic_contender(engine: ModuleType, name: str, values: list[float], data: Data) -> Contender:
     X, y = data
-    layers, params = scalar_model(values)
+    Scalar = engine.Scalar
+    layers, params = scalar_model(engine, values)
 
     inputs = [[Scalar(v, requires_grad=False) for v in x] for x in X]  # constants, made once
 
-    def loss() -> Scalar:
+    def loss() -> Any:
         scores = [mlp(layers, x, Scalar.dot) for x in inputs]
         losses = [(1 - yi * score).relu() for yi, score in zip(y, scores, strict=True)]
         return Scalar.sum(losses) * (1.0 / len(losses)) + ALPHA * Scalar.dot(params, params)
 
-    return Contender("autograd-lite, idiomatic", loss, lambda: params, lambda: zero_grad(params))
+    return Contender(name, loss, lambda: params, lambda: engine.zero_grad(params))
+
+
+SHAPES = {"op for op": op_for_op_contender, "idiomatic": idiomatic_contender}  # autograd-lite code shapes
+
+
+def contender_name(label: str, shape: str) -> str:
+    return f"{label}, {shape}"
 
 
 # --- one training step, timing, agreement check ---------------------------------------------------
@@ -179,23 +202,32 @@ def step(c: Contender, k: int) -> Any:
     return total
 
 
-def median_ms(c: Contender, steps: int, first_k: int, gc_on: bool) -> float:
-    times: list[float] = []
-    gc.collect()
+def time_round_robin(contenders: Sequence[Contender], repeats: int, gc_on: bool) -> Samples:
+    """Milliseconds per step: in each repeat every contender takes one turn, the first one rotating."""
+    samples: Samples = {c.name: [] for c in contenders}
     if gc_on:
         gc.enable()
     else:
         gc.disable()
     try:
-        for k in range(first_k, first_k + steps):
-            if not gc_on:
+        for repeat in range(repeats):
+            k = 1 + repeat
+            shift = repeat % len(contenders)
+            for c in [*contenders[shift:], *contenders[:shift]]:
                 gc.collect()  # explicit collections still run while automatic ones are off
-            start = time.perf_counter()
-            step(c, k)
-            times.append(time.perf_counter() - start)
+                if gc_on:
+                    step(c, k)  # untimed: leaves its graph to the collector, as a training loop does
+                start = time.perf_counter()
+                step(c, k)
+                samples[c.name].append(1000.0 * (time.perf_counter() - start))
     finally:
         gc.enable()
-    return 1000.0 * statistics.median(times)
+    return samples
+
+
+def ratios(samples: Samples, name: str, base: str) -> list[float]:
+    """The per-repeat ratios of ``name``'s times to ``base``'s."""
+    return [t / b for t, b in zip(samples[name], samples[base], strict=True)]
 
 
 def warm_up_and_check(contenders: list[Contender]) -> None:
@@ -215,18 +247,17 @@ def warm_up_and_check(contenders: list[Contender]) -> None:
 # --- output ----------------------------------------------------------------------------------------
 
 
-def format_table(rows: list[tuple[str, float, float]], markdown: bool) -> str:
-    base = rows[0] if rows[0][0] == "micrograd" else None
-    header = ["contender", "GC off (ms)", "GC on (ms)", "x micrograd (GC off)", "x micrograd (GC on)"]
-    cells = [
-        [name, f"{off:.2f}", f"{on:.2f}"]
-        + ([f"{off / base[1]:.3f}x", f"{on / base[2]:.3f}x"] if base else ["-", "-"])
-        for name, off, on in rows
-    ]
+def ratio_cell(values: list[float]) -> str:
+    """Median and range of per-repeat ratios, e.g. ``0.987x (0.962-1.013)``."""
+    return f"{statistics.median(values):.3f}x ({min(values):.3f}-{max(values):.3f})"
+
+
+def format_table(header: list[str], rows: list[list[str]], markdown: bool) -> str:
+    """Markdown, or plain text with the first column left-aligned and the others right-aligned."""
     if markdown:
-        lines = [header, ["---"] + ["---:"] * 4, *cells]
+        lines = [header, ["---"] + ["---:"] * (len(header) - 1), *rows]
         return "\n".join("| " + " | ".join(line) + " |" for line in lines)
-    lines = [header, *cells]
+    lines = [header, *rows]
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     justify = [str.ljust] + [str.rjust] * (len(header) - 1)
     return "\n".join(
@@ -234,36 +265,67 @@ def format_table(rows: list[tuple[str, float, float]], markdown: bool) -> str:
     )
 
 
+def timing_table(modes: dict[str, Samples], base: str, markdown: bool) -> str:
+    """Per contender and GC mode: median ms, and the median and range of the per-repeat ratios to ``base``."""
+    header, rows = ["contender"], []
+    for mode in modes:
+        header += [f"{mode} (ms)", f"x {base}, {mode} (min-max)"]
+    for name in next(iter(modes.values())):
+        row = [name]
+        for samples in modes.values():
+            row += [f"{statistics.median(samples[name]):.2f}", ratio_cell(ratios(samples, name, base))]
+        rows.append(row)
+    return format_table(header, rows, markdown)
+
+
+def against_table(modes: dict[str, Samples], revision: str, markdown: bool) -> str:
+    """Per autograd-lite contender shape and GC mode: the working tree's per-repeat ratios to ``revision``."""
+    header = [f"working tree / {revision}"] + [f"{mode} (min-max)" for mode in modes]
+    rows = []
+    for shape in SHAPES:
+        ours, theirs = contender_name(OURS, shape), contender_name(revision, shape)
+        rows.append([shape, *(ratio_cell(ratios(samples, ours, theirs)) for samples in modes.values())])
+    return format_table(header, rows, markdown)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=9, help="timed steps per GC mode (default 9)")
-    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--steps", type=int, default=15, help="timed repeats per GC mode (default 15)")
+    parser.add_argument("--against", metavar="REV", help="also time the engine of git revision REV")
+    parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     args = parser.parse_args()
     if args.steps < 1:
         parser.error("--steps must be at least 1")
 
+    engines = [(autograd_lite, OURS)]
+    if args.against:
+        engines.append(load_engine(args.against))
     rng = np.random.default_rng(SEED)
     data = make_moons(100, noise=0.1, rng=rng)
     values = initial_values(rng)
-    makers = [op_for_op_contender, idiomatic_contender]
+    contenders = [
+        make(engine, contender_name(label, shape), values, data)
+        for shape, make in SHAPES.items()
+        for engine, label in engines
+    ]
     if MLP is None:
         print("micrograd is not installed, so autograd-lite is timed alone.")
         print("`pip install -e .[bench]` installs the peers (micrograd) for the comparison.\n")
     else:
-        makers.insert(0, micrograd_contender)
-    contenders = [make(values, data) for make in makers]
+        contenders.insert(0, micrograd_contender(values, data))
 
     warm_up_and_check(contenders)
-    n = args.steps
-    rows = [(c.name, median_ms(c, n, 1, gc_on=False), median_ms(c, n, 1 + n, gc_on=True)) for c in contenders]
+    modes = {mode: time_round_robin(contenders, args.steps, gc_on) for mode, gc_on in GC_MODES.items()}
     print(
         f"One training step (forward, loss, zero_grad, backward, SGD) of an MLP 2-16-16-1 on 100 samples; "
-        f"median of {args.steps} steps; Python {platform.python_version()}"
+        f"{args.steps} repeats, contenders interleaved; Python {platform.python_version()}"
     )
-    if args.markdown:
-        print()
-    print(format_table(rows, args.markdown))
-    print(("\n" if args.markdown else "") + TARGETS)
+    gap = "\n" if args.markdown else ""
+    print(gap + timing_table(modes, contenders[0].name, args.markdown))
+    print(gap + TARGETS)
+    if args.against:
+        print(f"\nThe working tree's engine vs. git revision {args.against}: median of the per-repeat ratios")
+        print(gap + against_table(modes, engines[1][1], args.markdown))
     return 0
 
 

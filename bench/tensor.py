@@ -8,8 +8,8 @@ gradient-descent update W -= lr * dW of every parameter, for two networks (examp
                                  labels, weights randn * 0.01, zero biases, lr 1.2 (the planar-data net);
   deep  [12288, 20, 7, 5, 1]     relu hidden, sigmoid output, m = 209, X ~ U[0, 1) (12288, 209) (the
                                  cat data's shape), random 0/1 labels, weights randn / sqrt(n_prev), zero
-                                 biases, lr 0.0075; in float64 and, for the first three contenders below,
-                                 in float32 as well.
+                                 biases, lr 0.0075; in float64 and, for all contenders below but MyGrad
+                                 and HIPS autograd, in float32 as well.
 
 Contenders, all in this process, on the same data and the same initial weights:
   hand-written NumPy     the course's equations: Z = W A + b, A = g(Z); dZ_L = A_L - Y,
@@ -22,6 +22,8 @@ Contenders, all in this process, on the same data and the same initial weights:
                          cost function of the parameter list
 PyTorch, MyGrad and HIPS autograd are optional: a contender whose package does not import is skipped
 with a note. Install them with `pip install mygrad autograd torch==2.13.0` (the CPU wheel).
+With --against REV, one more contender runs the autograd-lite code on the Tensor of the engine of git
+revision REV (bench/revision.py imports it beside the working tree's), named e.g. "autograd-lite @ 4f6f374".
 
 Correctness guard (not a timing assert): before timing, every contender runs two steps from the
 initial weights; their step-0 costs must agree to 1e-9 relative in float64 (1e-4 in float32), and so
@@ -32,8 +34,10 @@ Timing: time.perf_counter, median over repeats, contenders interleaved round-rob
 (the starting contender rotates), parameters reset to the initial weights before every timed block,
 gc.collect() before it (the collector stays on). Tiny: each repeat times a block of steps and reports
 microseconds per step (21 repeats x 300 steps; --quick: 5 x 100). Deep: each repeat times one step,
-reported in milliseconds (9 repeats; --quick: 3). All BLAS/OpenMP
-libraries (and torch) are pinned to one thread, so the ratios compare the code, not the thread counts.
+reported in milliseconds (9 repeats; --quick: 3). Ratios to NumPy are the median of the per-repeat
+ratios (each contender's time over NumPy's in the same repeat), with their range (min-max); with
+--against, so is the working tree's ratio to the revision. All BLAS/OpenMP libraries (and torch) are
+pinned to one thread, so the ratios compare the code, not the thread counts.
 
 Peak memory (deep net): tracemalloc's peak of the allocations made during one step. NumPy reports its
 array buffers to tracemalloc, so this covers hand NumPy, autograd-lite, MyGrad and HIPS autograd;
@@ -41,7 +45,7 @@ PyTorch allocates outside Python's tracer (n/a).
 
 Run from the repository root (with PYTHONPATH=. unless autograd-lite is installed):
 
-    python bench/tensor.py [--quick] [--markdown] [--only tiny|deep]
+    python bench/tensor.py [--quick] [--markdown] [--only tiny|deep] [--against REV]
 
 A full run takes about a quarter of a minute; --markdown prints the tables as Markdown for the README.
 """
@@ -70,9 +74,11 @@ import tracemalloc
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from types import ModuleType
 from typing import Any
 
 import numpy as np
+from revision import load_engine
 
 from autograd_lite import Tensor
 
@@ -250,14 +256,15 @@ class Ours(Contender):
     """autograd-lite Tensors: the forward pass and cost as written in the course, then backward()."""
 
     name = OURS
+    tensor_type = Tensor  # the working tree's engine
 
     def __init__(self, problem: Problem) -> None:
-        self.X = Tensor(problem.X)  # constants: no gradient is computed for them
-        self.Y = Tensor(problem.Y)
+        self.X = self.tensor_type(problem.X)  # constants: no gradient is computed for them
+        self.Y = self.tensor_type(problem.Y)
         super().__init__(problem)
 
     def reset(self) -> None:
-        self.params = [Tensor(p.copy(), requires_grad=True) for p in self.problem.init]
+        self.params = [self.tensor_type(p.copy(), requires_grad=True) for p in self.problem.init]
 
     def step(self) -> float:
         problem, params, Y = self.problem, self.params, self.Y
@@ -277,6 +284,16 @@ class Ours(Contender):
 
     def parameters(self) -> list[np.ndarray]:
         return [p.data for p in self.params]
+
+
+def revision_contender(engine: ModuleType, label: str) -> type[Ours]:
+    """``Ours`` on the Tensor of another copy of the engine (``--against``), named ``label``."""
+
+    class Revision(Ours):
+        name = label
+        tensor_type = engine.Tensor
+
+    return Revision
 
 
 class Torch(Contender):
@@ -382,9 +399,12 @@ class Hips(Contender):
         return self.params
 
 
-def contenders_for(problem: Problem) -> list[Contender]:
-    """Every available contender for this problem (MyGrad and HIPS autograd only in float64)."""
-    chosen: list[type[Contender]] = [HandNumpy, Ours]
+def contenders_for(problem: Problem, extra: Sequence[type[Contender]] = ()) -> list[Contender]:
+    """Every available contender for this problem (MyGrad and HIPS autograd only in float64).
+
+    ``extra`` contenders run right after autograd-lite's.
+    """
+    chosen: list[type[Contender]] = [HandNumpy, Ours, *extra]
     if torch is not None:
         chosen.append(Torch)
     if problem.dtype == np.float64:
@@ -473,20 +493,24 @@ class Run:
     times: dict[str, list[float]]
     peaks: dict[str, float | None] = field(default_factory=dict)
 
-    def median(self, name: str) -> float | None:
-        return statistics.median(self.times[name]) if name in self.times else None
+    def ratios(self, name: str, base: str = NUMPY) -> list[float] | None:
+        """The per-repeat ratios of ``name``'s times to ``base``'s, or None if ``name`` did not run."""
+        if name not in self.times:
+            return None
+        return [t / b for t, b in zip(self.times[name], self.times[base], strict=True)]
 
     def ratio(self, name: str) -> float | None:
-        value = self.median(name)
-        return None if value is None else value / self.median(NUMPY)
+        """The median of the per-repeat ratios to NumPy."""
+        ratios = self.ratios(name)
+        return None if ratios is None else statistics.median(ratios)
 
     def peak_ratio(self, name: str) -> float | None:
         value, base = self.peaks.get(name), self.peaks.get(NUMPY)
         return None if value is None or not base else value / base
 
 
-def run(problem: Problem, repeats: int, steps: int, memory: bool) -> Run:
-    contenders = contenders_for(problem)
+def run(problem: Problem, repeats: int, steps: int, memory: bool, extra: Sequence[type[Contender]]) -> Run:
+    contenders = contenders_for(problem, extra)
     agreement = check_agreement(contenders)
     times = time_round_robin(contenders, repeats, steps)
     result = Run(problem, repeats, steps, agreement, times)
@@ -546,6 +570,30 @@ def _ratio(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}x"
 
 
+def _spread(ratios: Sequence[float], digits: int = 2) -> str:
+    return f"{min(ratios):.{digits}f}-{max(ratios):.{digits}f}"
+
+
+def _time_cells(result: Run, name: str, scale: float) -> list[str]:
+    """Median and fastest time (in seconds times ``scale``), the ratio to NumPy and its range."""
+    times = result.times.get(name)
+    if times is None:
+        return ["-"] * 4
+    median, fastest = statistics.median(times) * scale, min(times) * scale
+    return [_number(median), _number(fastest), _ratio(result.ratio(name)), _spread(result.ratios(name))]
+
+
+def _against(results: Sequence[Run], revision: str | None) -> list[str]:
+    """The working tree's per-repeat ratios to the revision, per dtype (no line without --against)."""
+    if revision is None:
+        return []
+    parts = []
+    for r in results:
+        ratios = r.ratios(OURS, revision)
+        parts.append(f"{r.problem.dtype} {statistics.median(ratios):.3f}x ({_spread(ratios, 3)})")
+    return [f"working tree / {revision}, median of the per-repeat ratios (min-max): " + "; ".join(parts)]
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], markdown: bool) -> str:
     if markdown:
         rule = "|" + "|".join([":---"] + ["---:"] * (len(header) - 1)) + "|"
@@ -567,7 +615,7 @@ def _verdict(ratio: float | None, target: float) -> str:
     return f"{ratio:.2f}x, {'met' if ratio <= target else 'NOT met'}"
 
 
-def report_tiny(result: Run, markdown: bool) -> str:
+def report_tiny(result: Run, markdown: bool, revision: str | None = None) -> str:
     problem = result.problem
     micro = "µs" if markdown else "us"
     title = f"{problem.describe()}, float64"
@@ -575,20 +623,18 @@ def report_tiny(result: Run, markdown: bool) -> str:
         f"median of {result.repeats} repeats x {result.steps} steps, {micro} per step; step-0 costs "
         f"differ from NumPy's by at most {result.cost_agreement:.1e} (relative)"
     )
-    rows = [
-        [name, _number(statistics.median(times) * 1e6), _number(min(times) * 1e6), _ratio(result.ratio(name))]
-        for name, times in result.times.items()
-    ]
-    header = ["contender", f"median {micro}/step", f"min {micro}/step", "x NumPy"]
+    rows = [[name, *_time_cells(result, name, 1e6)] for name in result.times]
+    header = ["contender", f"median {micro}/step", f"min {micro}/step", "x NumPy", "min-max"]
     ours = _verdict(result.ratio(OURS), TINY_TARGET)
     target = f"target tiny: <= {TINY_TARGET}x NumPy (PyTorch ~3.4x): ours {ours}"
     if TORCH in result.times:
         target += f"; PyTorch {_ratio(result.ratio(TORCH))}"
     title = f"**{title}**  " if markdown else title
-    return "\n".join([title, note, "", _table(header, rows, markdown), "", target])
+    lines = [title, note, "", _table(header, rows, markdown), "", target, *_against([result], revision)]
+    return "\n".join(lines)
 
 
-def report_deep(results: Sequence[Run], markdown: bool) -> str:
+def report_deep(results: Sequence[Run], markdown: bool, revision: str | None = None) -> str:
     by_dtype = {str(r.problem.dtype): r for r in results}
     first = results[0]
     x_mb = first.problem.X.nbytes / 2**20
@@ -598,18 +644,10 @@ def report_deep(results: Sequence[Run], markdown: bool) -> str:
 
     time_header = ["contender"]
     for dtype in by_dtype:
-        time_header += [f"{dtype} median ms", "min ms", "x NumPy"]
+        time_header += [f"{dtype} median ms", "min ms", "x NumPy", "min-max"]
     time_rows = []
     for name in names:
-        row = [name]
-        for r in by_dtype.values():
-            times = r.times.get(name)
-            if times is None:
-                row += ["-", "-", "-"]
-            else:
-                median, fastest = statistics.median(times), min(times)
-                row += [_number(median * 1e3), _number(fastest * 1e3), _ratio(r.ratio(name))]
-        time_rows.append(row)
+        time_rows.append([name, *(cell for r in by_dtype.values() for cell in _time_cells(r, name, 1e3))])
 
     memory_header = ["contender"]
     for dtype in by_dtype:
@@ -635,6 +673,7 @@ def report_deep(results: Sequence[Run], markdown: bool) -> str:
     if "float64" in by_dtype:
         ratio = by_dtype["float64"].ratio(OURS)
         lines.append(f"target deep float64: <= {DEEP_TARGET}x NumPy: ours {_verdict(ratio, DEEP_TARGET)}")
+    lines += _against(results, revision)
     if MYGRAD in names or HIPS in names:
         lines.append("MyGrad and HIPS autograd run in float64 only.")
     lines += [
@@ -653,7 +692,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repeats and steps (a smoke run)")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables for a README")
     parser.add_argument("--only", choices=("tiny", "deep"), help="run only one of the two networks")
+    parser.add_argument("--against", metavar="REV", help="also time the engine of git revision REV")
     args = parser.parse_args(argv)
+
+    extra: list[type[Contender]] = []
+    revision = None  # the label of the --against engine
+    if args.against:
+        engine, revision = load_engine(args.against)
+        extra.append(revision_contender(engine, revision))
 
     tiny_repeats, tiny_steps, deep_repeats = (5, 100, 3) if args.quick else (21, 300, 9)
     header = [
@@ -663,19 +709,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"targets: {TARGETS}",
         *_missing_notes(),
     ]
+    if revision is not None:
+        header.append(f"against: {revision} (git revision {args.against}), timed beside the working tree")
     print("\n".join(f"{line}  " if args.markdown else line for line in header), flush=True)
 
     if args.only in (None, "tiny"):
         print(f"running tiny ({tiny_repeats} repeats x {tiny_steps} steps) ...", file=sys.stderr, flush=True)
-        tiny = run(tiny_problem(), tiny_repeats, tiny_steps, memory=False)
-        print("\n" + report_tiny(tiny, args.markdown), flush=True)
+        tiny = run(tiny_problem(), tiny_repeats, tiny_steps, memory=False, extra=extra)
+        print("\n" + report_tiny(tiny, args.markdown, revision), flush=True)
     if args.only in (None, "deep"):
         deep64 = deep_problem()
         results = []
         for problem in (deep64, deep64.astype(np.float32)):
             print(f"running deep {problem.dtype} ({deep_repeats} repeats) ...", file=sys.stderr, flush=True)
-            results.append(run(problem, deep_repeats, 1, memory=True))
-        print("\n" + report_deep(results, args.markdown), flush=True)
+            results.append(run(problem, deep_repeats, 1, memory=True, extra=extra))
+        print("\n" + report_deep(results, args.markdown, revision), flush=True)
     return 0
 
 
