@@ -23,7 +23,8 @@ from numbers import Real
 
 from .errors import DomainError
 from .graph import FREED, Node, _creation_numbers, _grad_mode
-from .ops import OPS, Op, install_methods
+from .ops import OPS, Op, floats, install_methods
+from .ops.inline import paste_rule
 
 SUM, DOT = OPS["sum"], OPS["dot"]
 
@@ -174,10 +175,12 @@ class Scalar(Node):
         """d(self)/d(parent) for each parent, recomputed by the op's rule from the parents' values."""
         if self._op is None:
             return ()
-        values = [p.data for p in self._parents]
-        if self._op.takes_needs:
-            return self._op.scalar(*values, needs=_needs(self._parents))[1]
-        return self._op.scalar(*values)[1]
+        op, values = self._op, tuple([p.data for p in self._parents])
+        if op.arity is None:  # an n-ary rule (sum, dot) takes the values as one tuple
+            return op.scalar(values)[1]
+        if op.takes_needs:
+            return op.scalar(*values, needs=_needs(self._parents))[1]
+        return op.scalar(*values)[1]
 
     # --- n-ary ops: one node instead of a chain of binary ones ------------------------------
     @staticmethod
@@ -186,7 +189,7 @@ class Scalar(Node):
         values = _scalars(values, "Scalar.sum")
         if not values:
             return _constant(0.0)
-        value, local = SUM.scalar(*[v.data for v in values])
+        value, local = SUM.scalar(tuple([v.data for v in values]))
         return _record(value, values, local, SUM)
 
     @staticmethod
@@ -203,7 +206,7 @@ class Scalar(Node):
         operands = weights + inputs
         if bias is not None:
             operands += (bias if type(bias) is Scalar else _operand_or_error(bias, "Scalar.dot"),)
-        value, local = DOT.scalar(*[v.data for v in operands])
+        value, local = DOT.scalar(tuple([v.data for v in operands]))
         return _record(value, operands, local, DOT)
 
     # --- comparisons: plain bools, never recorded --------------------------------------------
@@ -235,37 +238,53 @@ class Scalar(Node):
 
 def _binary_method(op: Op, reflected: bool):
     """``a * b`` (and ``3 * a`` when ``reflected``): numbers become constants, then the op's rule runs."""
-    if op.domain is None and not op.takes_needs:  # + - *, the hot ops of a scalar net: the rule, directly
-        rule = op.scalar
+    inlined = _inlined_method(op, ("other", "self") if reflected else ("self", "other"))
+    if inlined is not None:
+        return inlined
 
-        def method(self, other):
-            if type(other) is not Scalar:
-                other = _operand(other)
-                if other is NotImplemented:
-                    return other
-            a, b = (other, self) if reflected else (self, other)
-            value, local = rule(a.data, b.data)
-            return _record(value, (a, b), local, op)
-
-    else:
-
-        def method(self, other):
-            other = _operand(other)
-            if other is NotImplemented:
-                return other
-            return _apply(op, (other, self) if reflected else (self, other))
+    def method(self, other):
+        other = _operand(other)
+        if other is NotImplemented:
+            return other
+        return _apply(op, (other, self) if reflected else (self, other))
 
     return method
 
 
 def _unary_method(op: Op):
     """``a.tanh()``; parameters such as ``leaky_relu(slope)`` are fixed in a bound copy of the op."""
-    if not op.param_names:
-        return lambda self: _apply(op, (self,))
-    return lambda self, *args, **kwargs: _apply(op.bind(**op.parse(*args, **kwargs)), (self,))
+    if op.param_names:
+        return lambda self, *args, **kwargs: _apply(op.bind(**op.parse(*args, **kwargs)), (self,))
+    inlined = _inlined_method(op, ("self",))
+    return inlined if inlined is not None else lambda self: _apply(op, (self,))
 
 
-install_methods(Scalar, _binary_method, _unary_method, lambda op: op.elementwise)
+_RULE_THEN_RECORD = """    {rule}
+    return _record(value, {parents}, local, op)
+"""
+_UNARY = "def method({signature}):\n" + _RULE_THEN_RECORD
+_BINARY = (
+    """def method({signature}):
+    if type(other) is not Scalar:
+        other = _operand(other)
+        if other is NotImplemented:
+            return other
+"""
+    + _RULE_THEN_RECORD
+)
+
+
+def _inlined_method(op: Op, operands: tuple[str, ...]):
+    """The method with the op's rule pasted in (no call per node: the hot path of a scalar net).
+
+    E.g. for ``*``: ``a, b = self.data, other.data; value, local = a * b, (b, a)``, then record.
+    Ops with a domain, parameters or ``needs`` go through ``_apply``, which checks and binds them.
+    """
+    if op.domain is not None or op.takes_needs:
+        return None
+    template = _BINARY if len(operands) == 2 else _UNARY
+    namespace = {"__name__": "Scalar", "Scalar": Scalar, "_operand": _operand, "_record": _record}
+    return paste_rule(op, operands, template, namespace, floats)
 
 
 def _operand(x):
@@ -301,3 +320,6 @@ def _value(x):
     if isinstance(x, Real):
         return x
     return NotImplemented
+
+
+install_methods(Scalar, _binary_method, _unary_method, lambda op: op.elementwise)

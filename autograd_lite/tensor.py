@@ -23,7 +23,8 @@ from .broadcast import unbroadcast
 from .errors import BackwardError, ShapeError
 from .graph import FREED, Node, _creation_numbers, _grad_mode
 from .messages import explain, name_of, shape_of
-from .ops import OPS, Op, install_methods
+from .ops import OPS, Op, arrays, install_methods
+from .ops.inline import paste_rule
 from .saved import lock_saved_leaves
 from .scalar import _constant as _scalar_constant
 
@@ -477,6 +478,9 @@ def _raw(x):
 
 def _binary_method(op: Op, reflected: bool):
     """``a @ b`` (and ``X @ W`` when ``reflected``): numbers and arrays become constants first."""
+    inlined = _inlined_method(op, ("other", "self") if reflected else ("self", "other"))
+    if inlined is not None:
+        return inlined
 
     def method(self, other):
         if type(other) is not Tensor:
@@ -491,10 +495,44 @@ def _binary_method(op: Op, reflected: bool):
 def _unary_method(op: Op):
     """``t.tanh()``, ``t.sum(axis=0)``: an elementwise op's parameters are fixed in a bound copy."""
     if not op.param_names:
-        return lambda self: apply(op, (self,))
+        inlined = _inlined_method(op, ("self",))
+        return inlined if inlined is not None else lambda self: apply(op, (self,))
     if op.elementwise:
         return lambda self, *args, **kwargs: apply(op.bind(**op.parse(*args, **kwargs)), (self,))
     return lambda self, *args, **kwargs: apply(op, (self,), op.parse(*args, **kwargs))
+
+
+_RULE_THEN_RECORD = """    try:
+        {rule}
+    except (ValueError, IndexError, TypeError) as error:
+        raise ShapeError(explain(op, {parents}, error)) from None
+    return _record(value, {parents}, local, op, {needs})
+"""
+_UNARY = "def method({signature}):\n" + _RULE_THEN_RECORD
+_BINARY = (
+    """def method({signature}):
+    if type(other) is not Tensor:
+        other = _operand(other, self)
+        if other is NotImplemented:
+            return other
+"""
+    + _RULE_THEN_RECORD
+)
+
+
+def _inlined_method(op: Op, operands: tuple[str, ...]):
+    """The method of an elementwise op with its rule pasted in: what ``apply`` does, without the calls."""
+    if not op.elementwise or op.takes_needs:
+        return None
+    namespace = {
+        "__name__": "Tensor",
+        "Tensor": Tensor,
+        "ShapeError": ShapeError,
+        "explain": explain,
+        "_operand": _operand,
+        "_record": _record,
+    }
+    return paste_rule(op, operands, _BINARY if len(operands) == 2 else _UNARY, namespace, arrays)
 
 
 install_methods(Tensor, _binary_method, _unary_method, lambda op: op.forward is not None)

@@ -23,7 +23,7 @@ def where(condition, x, y):
 
 
 def maximum(a, b):
-    return a if a >= b or a != a else b  # NaN propagates, as in NumPy
+    return a if a >= b or a != a else b  # a NaN propagates, as in NumPy
 
 
 def minimum(a, b):

@@ -62,12 +62,13 @@ MATMUL = structural(
 )
 
 
-def _scalar_dot(*values):
+def _scalar_dot(values: tuple):
     # values = w1..wn, x1..xn[, b]:  z = w1 x1 + ... + wn xn (+ b);  dz/dwi = xi, dz/dxi = wi, dz/db = 1
-    n = len(values) // 2
+    n, has_bias = divmod(len(values), 2)
     weights, inputs = values[:n], values[n : 2 * n]
-    z = sum(map(operator.mul, weights, inputs), values[2 * n] if len(values) % 2 else 0.0)
-    return z, inputs + weights + (1.0,) * (len(values) % 2)
+    if has_bias:
+        return sum(map(operator.mul, weights, inputs), values[-1]), inputs + weights + (1.0,)
+    return sum(map(operator.mul, weights, inputs)), inputs + weights
 
 
 def _dot_partial(index: int, count: int) -> str:

@@ -143,15 +143,16 @@ def _bound(op: Op, params: tuple) -> Op:
 
 
 def wrap(text: str) -> str:
-    """Parenthesize a compound formula (``1 - {out}²`` -> ``(1 - {out}²)``) unless it is one group."""
+    """Parenthesize a compound formula (``1 - {out}²`` -> ``(1 - {out}²)``) unless it is one group,
+    in parentheses or in the brackets of a condition (``[{0} > 0]``)."""
     if not any(c in text for c in " +-*/@·"):
         return text
     depth = 0
     for index, character in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(character, 0)
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(character, 0)
         if depth == 0 and index < len(text) - 1:
             return f"({text})"
-    return text if text.startswith("(") else f"({text})"
+    return text if text[0] in "([" else f"({text})"
 
 
 def _names(params: Callable | None) -> tuple[str, ...]:
@@ -226,7 +227,7 @@ def structural(
     ``vjp(g, saved, needs)``; ``vjp_text`` is the vector-Jacobian product each input gets, in the
     course's notation. Other ``fields`` as on ``Op``: ``method``, ``symbol``, ``notation``, ``glyph``,
     ``reduction``, ``broadcasts``, ``explain``, ``doc``, and ``scalar`` (with ``partials``) to give
-    Scalars an n-ary rule too (``Scalar.sum``).
+    Scalars an n-ary rule too (``Scalar.sum``): ``scalar(values) -> (value, partials)`` on a tuple.
     """
     fields.setdefault("doc", forward.__doc__ if forward is not None else None)
     written = {key: fields.pop(key) for key in ("symbol", "notation", "glyph") if key in fields}

@@ -60,7 +60,7 @@ def _sum_vjp(g, saved, needs):
     return (_expand(_restore_axes(g, axis, keepdims), shape),)  # course: db = Σ dZ  <->  dZ = db
 
 
-def _scalar_sum(*values):
+def _scalar_sum(values: tuple):
     return math.fsum(values), (1.0,) * len(values)  # d(x1 + x2 + ...)/dxi = 1
 
 
