@@ -205,7 +205,8 @@ class Scalar(Node):
             )
         operands = weights + inputs
         if bias is not None:
-            operands += (bias if type(bias) is Scalar else _operand_or_error(bias, "Scalar.dot"),)
+            bias = bias if type(bias) is Scalar else _operand_or_error(bias, "Scalar.dot")
+            operands = weights + inputs + (bias,)
         value, local = DOT.scalar(tuple([v.data for v in operands]))
         return _record(value, operands, local, DOT)
 

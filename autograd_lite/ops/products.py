@@ -64,9 +64,9 @@ MATMUL = structural(
 
 def _scalar_dot(values: tuple):
     # values = w1..wn, x1..xn[, b]:  z = w1 x1 + ... + wn xn (+ b);  dz/dwi = xi, dz/dxi = wi, dz/db = 1
-    n, has_bias = divmod(len(values), 2)
-    weights, inputs = values[:n], values[n : 2 * n]
-    if has_bias:
+    n = len(values) // 2
+    weights, inputs = values[:n], values[n : n + n]
+    if len(values) % 2:
         return sum(map(operator.mul, weights, inputs), values[-1]), inputs + weights + (1.0,)
     return sum(map(operator.mul, weights, inputs)), inputs + weights
 
