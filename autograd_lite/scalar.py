@@ -176,8 +176,8 @@ class Scalar(Node):
         if self._op is None:
             return ()
         op, values = self._op, tuple([p.data for p in self._parents])
-        if op.arity is None:  # an n-ary rule (sum, dot) takes the values as one tuple
-            return op.scalar(values)[1]
+        if op.arity is None:  # an n-ary rule (sum, dot): its record says how it takes the values
+            return op.scalar(*op.gather(values))[1]
         if op.takes_needs:
             return op.scalar(*values, needs=_needs(self._parents))[1]
         return op.scalar(*values)[1]
@@ -203,12 +203,13 @@ class Scalar(Node):
             raise ValueError(
                 f"Scalar.dot: {len(weights)} weights but {len(inputs)} inputs; they must pair up"
             )
-        operands = weights + inputs
-        if bias is not None:
-            bias = bias if type(bias) is Scalar else _operand_or_error(bias, "Scalar.dot")
-            operands = weights + inputs + (bias,)
-        value, local = DOT.scalar(tuple([v.data for v in operands]))
-        return _record(value, operands, local, DOT)
+        w, x = tuple([v.data for v in weights]), tuple([v.data for v in inputs])
+        if bias is None:
+            value, local = DOT.scalar(w, x)
+            return _record(value, weights + inputs, local, DOT)
+        bias = bias if type(bias) is Scalar else _operand_or_error(bias, "Scalar.dot")
+        value, local = DOT.scalar(w, x, bias.data)
+        return _record(value, weights + inputs + (bias,), local, DOT)
 
     # --- comparisons: plain bools, never recorded --------------------------------------------
     __lt__ = _comparison(operator.lt)

@@ -312,7 +312,7 @@ def test_structural_node_records_its_op(op):
             values = [float(x) for x in uniform(rng_for(op.name), *DEFAULT_RANGE, (case.count,))]
             out = case.call(*scalars(values))
             assert isinstance(out, Scalar) and out._op is op
-            assert tuple(out._saved) == tuple(op.scalar(tuple(values))[1])  # n-ary: one tuple
+            assert tuple(out._saved) == tuple(op.scalar(*op.gather(tuple(values)))[1])
 
 
 # --- f. the command line's programs -----------------------------------------------------------------

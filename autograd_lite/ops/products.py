@@ -62,13 +62,17 @@ MATMUL = structural(
 )
 
 
-def _scalar_dot(values: tuple):
-    # values = w1..wn, x1..xn[, b]:  z = w1 x1 + ... + wn xn (+ b);  dz/dwi = xi, dz/dxi = wi, dz/db = 1
+def _scalar_dot(weights: tuple, inputs: tuple, bias: float | None = None):
+    """z = w1 x1 + ... + wn xn (+ b) over values;  dz/dwi = xi, dz/dxi = wi, dz/db = 1."""
+    if bias is None:
+        return sum(map(operator.mul, weights, inputs)), inputs + weights
+    return sum(map(operator.mul, weights, inputs), bias), inputs + weights + (1.0,)
+
+
+def _dot_arguments(values: tuple) -> tuple:
+    """The rule's arguments from the node's parents' values, w1..wn, x1..xn[, b]."""
     n = len(values) // 2
-    weights, inputs = values[:n], values[n : n + n]
-    if len(values) % 2:
-        return sum(map(operator.mul, weights, inputs), values[-1]), inputs + weights + (1.0,)
-    return sum(map(operator.mul, weights, inputs)), inputs + weights
+    return values[:n], values[n : 2 * n], values[2 * n] if len(values) % 2 else None
 
 
 def _dot_partial(index: int, count: int) -> str:
@@ -83,6 +87,7 @@ DOT = structural(
     None,
     arity=None,
     scalar=_scalar_dot,
+    gather=_dot_arguments,
     partials=_dot_partial,
     vjp_text=(),
     doc="The course's neuron pre-activation z = w1 x1 + ... + wn xn + b, as one Scalar node.",

@@ -78,6 +78,7 @@ class Op:
         "explain",
         "doc",
         "base",
+        "gather",
     )
 
     def __init__(self, name: str, **fields) -> None:
@@ -89,6 +90,7 @@ class Op:
         self.params = self.params or {}
         self.base = self.base or self
         self.kinks = self.kinks or ()
+        self.gather = self.gather or _one_tuple
         for flag in ("takes_needs", "broadcasts", "reduction", "program"):
             setattr(self, flag, bool(getattr(self, flag)))
 
@@ -130,6 +132,10 @@ class Op:
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
         return f"Op({self.name}{', ' + shown if shown else ''})"
+
+
+def _one_tuple(values: tuple) -> tuple:
+    return (values,)
 
 
 @functools.lru_cache(maxsize=256)
@@ -227,7 +233,8 @@ def structural(
     ``vjp(g, saved, needs)``; ``vjp_text`` is the vector-Jacobian product each input gets, in the
     course's notation. Other ``fields`` as on ``Op``: ``method``, ``symbol``, ``notation``, ``glyph``,
     ``reduction``, ``broadcasts``, ``explain``, ``doc``, and ``scalar`` (with ``partials``) to give
-    Scalars an n-ary rule too (``Scalar.sum``): ``scalar(values) -> (value, partials)`` on a tuple.
+    Scalars an n-ary rule too (``Scalar.sum``, ``Scalar.dot``); ``gather(values)`` turns the parents'
+    values into that rule's arguments (by default, the one tuple ``(values,)``).
     """
     fields.setdefault("doc", forward.__doc__ if forward is not None else None)
     written = {key: fields.pop(key) for key in ("symbol", "notation", "glyph") if key in fields}
