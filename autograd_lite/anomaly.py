@@ -25,12 +25,14 @@ class detect_anomaly(Switch):
 
 
 def check_finite(node, fn, operands) -> None:
+    """Raise FloatingPointError if the op's output has nan or inf."""
     if not np.all(np.isfinite(node.data)):
         bad = "nan" if np.isnan(node.data).any() else "inf"
         raise FloatingPointError(f"detect_anomaly: {fn.name}({operand_list(operands)}) produced {bad}")
 
 
 def check_gradients(fn, parents, grads) -> None:
+    """Raise FloatingPointError if a gradient the op's backward gave has nan or inf."""
     for parent, grad in zip(parents, grads):
         if grad is not None and not np.all(np.isfinite(grad)):
             raise FloatingPointError(

@@ -226,4 +226,5 @@ def name_of(node: Node) -> str:
 
 
 def next_creation_number() -> int:
+    """The number the next node will get (nodes made later get larger ones)."""
     return next(_creation_numbers)

@@ -12,10 +12,12 @@ from .graph import name_of
 
 
 def shape_of(node) -> tuple:
+    """A node's shape, () for a Scalar."""
     return np.shape(node.data)
 
 
 def operand_list(operands) -> str:
+    """``W1 (4, 2), X (2, 400)``: each operand's name and shape."""
     return ", ".join(f"{name_of(x)} {shape_of(x)}" for x in operands)
 
 

@@ -227,6 +227,7 @@ class Scalar(Node):
         return self.data
 
     def item(self) -> float:
+        """The value as a Python float (as ``Tensor.item``)."""
         return self.data
 
     def __repr__(self) -> str:

@@ -55,22 +55,27 @@ class Tensor(Node):
     # --- attributes ------------------------------------------------------------------------------
     @property
     def shape(self) -> tuple:
+        """The array's shape, e.g. (n_x, m)."""
         return self.data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of axes."""
         return self.data.ndim
 
     @property
     def size(self) -> int:
+        """The number of elements."""
         return self.data.size
 
     @property
     def dtype(self) -> np.dtype:
+        """The array's dtype (float64 by default; float32 is kept)."""
         return self.data.dtype
 
     @property
     def T(self) -> Tensor:
+        """The transpose (all axes reversed), the course\'s Wᵀ."""
         return apply(TRANSPOSE, (self,), {"axes": None})
 
     def item(self) -> float:

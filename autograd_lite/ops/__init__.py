@@ -21,6 +21,6 @@ Adding an elementwise op is one record in ``functions``::
 """
 
 from . import arithmetic, arrays, floats, functions, losses, products, reductions, shapes  # noqa: F401  (they register)
-from .record import OPS, Domain, Op, OutOfDomain, install_methods, wrap
+from .record import OPS, Domain, Op, install_methods, wrap
 
-__all__ = ["OPS", "Domain", "Op", "OutOfDomain", "arrays", "floats", "install_methods", "wrap"]
+__all__ = ["OPS", "Domain", "Op", "arrays", "floats", "install_methods", "wrap"]

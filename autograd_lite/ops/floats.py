@@ -19,22 +19,27 @@ def __getattr__(name: str):
 
 
 def where(condition, x, y):
+    """x if condition else y (NumPy's where, for one number)."""
     return x if condition else y
 
 
 def maximum(a, b):
-    return a if a >= b or a != a else b  # a NaN propagates, as in NumPy
+    """The larger of a and b; a NaN propagates, as in NumPy."""
+    return a if a >= b or a != a else b
 
 
 def minimum(a, b):
+    """The smaller of a and b; a NaN propagates."""
     return a if a <= b or a != a else b
 
 
 def sign(a):
+    """1, -1 or 0 (also for NaN)."""
     return 1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0
 
 
 def exp(a):
+    """e^a; inf where it overflows."""
     try:
         return math.exp(a)
     except OverflowError:
@@ -42,12 +47,14 @@ def exp(a):
 
 
 def log(a):
+    """ln a; -inf at 0 and NaN below, as IEEE floats give (Scalar ops check the domain first)."""
     if a > 0.0:
         return math.log(a)
     return -inf if a == 0.0 else _nan
 
 
 def sqrt(a):
+    """The square root; NaN below 0."""
     return math.sqrt(a) if a >= 0.0 else _nan
 
 
@@ -59,6 +66,7 @@ def divide(a, b):
 
 
 def power(a, b):
+    """a ** b; inf for 0 ** negative and for results too large for a float."""
     try:
         return a**b
     except ZeroDivisionError:  # 0 ** negative
@@ -81,6 +89,7 @@ def softplus(a):
 
 
 def clip(a, low, high):
+    """a limited to [low, high]; either bound may be None."""
     if low is not None and a < low:
         return float(low)
     if high is not None and a > high:

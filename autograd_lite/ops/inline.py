@@ -9,9 +9,11 @@ imported, and ``inspect.getsource(Scalar.__mul__)`` shows the result.
 from __future__ import annotations
 
 import ast
+import copy
 import inspect
 import linecache
 import textwrap
+import types
 
 RESERVED = {"self", "other", "value", "local", "op", "error", "Scalar", "Tensor", "ShapeError", "explain"}
 
@@ -25,19 +27,72 @@ class RuleText:
         self.xp, self.values, self.statements, self.result = xp, values, statements, result
 
 
-def rule_text(rule) -> RuleText | None:
-    """The text of ``rule(xp, a, b)``, or None when it cannot be pasted (keyword parameters, a
-    ``return`` before the end, or a name that generated code uses itself)."""
+def _function_tree(function) -> ast.FunctionDef | None:
+    """The syntax tree of a function's definition, without its docstring; None without source."""
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(rule))).body[0]
-    except (OSError, TypeError, SyntaxError):  # no source at hand (e.g. frozen): call the rule instead
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
+    except (OSError, TypeError, SyntaxError):  # no source at hand (e.g. frozen): it is called instead
         return None
-    body = list(tree.body)
+    body = tree.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body = body[1:]  # the docstring
-    if tree.args.kwonlyargs or tree.args.vararg or tree.args.kwarg or not body:
+        tree.body = body[1:]
+    simple = not (tree.args.kwonlyargs or tree.args.vararg or tree.args.kwarg or tree.args.defaults)
+    return tree if simple and tree.body else None
+
+
+def _one_expression(function) -> tuple[list[str], ast.expr] | None:
+    """``(parameters, expression)`` of a kernel function whose body is ``return <expression>`` over its
+    parameters alone (``maximum``: ``a if a >= b or a != a else b``), else None."""
+    if not isinstance(function, types.FunctionType):
         return None
-    *statements, last = body
+    tree = _function_tree(function)
+    if tree is None or len(tree.body) != 1 or not isinstance(tree.body[0], ast.Return):
+        return None
+    parameters = [arg.arg for arg in tree.args.args]
+    names = {node.id for node in ast.walk(tree.body[0]) if isinstance(node, ast.Name)}
+    return (parameters, tree.body[0].value) if names <= set(parameters) else None
+
+
+class _PasteKernelCalls(ast.NodeTransformer):
+    """``xp.maximum(a, 0.0)`` -> ``(a if a >= 0.0 or a != a else 0.0)`` for one-expression kernel
+    functions called with names and numbers (nothing evaluated twice that was once)."""
+
+    def __init__(self, xp: str, kernel) -> None:
+        self.xp, self.kernel = xp, kernel
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        function = node.func
+        if not (isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name)):
+            return node
+        if function.value.id != self.xp or node.keywords:
+            return node
+        found = _one_expression(getattr(self.kernel, function.attr, None))
+        if found is None or not all(isinstance(a, (ast.Name, ast.Constant)) for a in node.args):
+            return node
+        parameters, expression = found
+        if len(parameters) != len(node.args):
+            return node
+        replace = dict(zip(parameters, node.args))
+        return _Substitute(replace).visit(copy.deepcopy(expression))
+
+
+class _Substitute(ast.NodeTransformer):
+    def __init__(self, replace: dict) -> None:
+        self.replace = replace
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        return copy.deepcopy(self.replace.get(node.id, node))
+
+
+def rule_text(rule, kernel=None) -> RuleText | None:
+    """The text of ``rule(xp, a, b)``, or None when it cannot be pasted (keyword parameters, a
+    ``return`` before the end, or a name that generated code uses itself). With a ``kernel``, its
+    one-expression functions are pasted too."""
+    tree = _function_tree(rule)
+    if tree is None:
+        return None
+    *statements, last = tree.body
     returns = [node for node in ast.walk(ast.Module(statements, [])) if isinstance(node, ast.Return)]
     names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     if not isinstance(last, ast.Return) or last.value is None or returns or names & RESERVED or any(
@@ -45,6 +100,9 @@ def rule_text(rule) -> RuleText | None:
     ):
         return None
     xp, *values = [arg.arg for arg in tree.args.args]
+    if kernel is not None:
+        tree = ast.fix_missing_locations(_PasteKernelCalls(xp, kernel).visit(tree))
+        *statements, last = tree.body
     return RuleText(xp, values, [ast.unparse(statement) for statement in statements], ast.unparse(last.value))
 
 
@@ -55,7 +113,7 @@ def paste_rule(op, operands: tuple[str, ...], template: str, namespace: dict, ke
     ``operands`` names the method's arguments in the rule's order (``("other", "self")`` for ``3 * a``).
     The template may use ``{signature}``, ``{parents}`` (the operands as a tuple) and ``{needs}``.
     """
-    text = rule_text(op.rule)
+    text = rule_text(op.rule, kernel)
     if text is None:
         return None
     parents = f"({operands[0]},)" if len(operands) == 1 else f"({', '.join(operands)})"

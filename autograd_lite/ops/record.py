@@ -27,10 +27,6 @@ from . import arrays, floats
 OPS: dict[str, Op] = {}  # every op, by name, in the order the catalogue defines them
 
 
-class OutOfDomain(Exception):
-    """Raised by a domain check; the engine turns it into a DomainError that names the operands."""
-
-
 class Domain:
     """Where an op is defined (a record's ``domain`` is None where it is defined everywhere).
 
@@ -51,7 +47,17 @@ class Domain:
 
 
 class Op:
-    """One op's record. Build with ``elementwise`` or ``structural`` below, not directly."""
+    """One op's record. Build with ``elementwise`` or ``structural`` below, not directly.
+
+    The rules: ``rule`` (elementwise: value and partials over ``xp``), ``scalar`` (it, or an n-ary rule,
+    on floats; ``gather`` turns parents' values into its arguments), ``forward`` and ``vjp`` (Tensors),
+    ``takes_needs`` (the rule skips partials nobody needs). How it is written: ``symbol`` (``+``),
+    ``notation`` (``{0} + {1}``, or a function name), ``glyph`` (the diagram's op circle), ``method``
+    (``__add__``, ``tanh``). Its parameters: ``parse`` (method arguments -> ``params``), ``param_names``,
+    ``params`` (bound values) and ``base`` (the unbound record). For diagrams: ``partials_text``,
+    ``vjp_text``; for messages: ``explain``. Its domain: ``domain``, ``kinks``. Flags: ``broadcasts``,
+    ``reduction``, ``program`` (callable in the command line's programs). ``doc``: the methods' docstring.
+    """
 
     __slots__ = (
         "name",
@@ -167,6 +173,7 @@ def _names(params: Callable | None) -> tuple[str, ...]:
 
 
 def register(op: Op) -> Op:
+    """Add ``op`` to the catalogue ``OPS`` (a name may be defined once)."""
     if op.name in OPS:
         raise ValueError(f"op {op.name!r} is defined twice")
     OPS[op.name] = op
@@ -275,15 +282,15 @@ def _unary_vjp(g, partials, needs):
 def _binary_vjp(g, partials, needs):
     da, db = partials
     if needs[0]:
-        da = g * da if type(da) is not float else g if da == 1.0 else _times(g, da)
+        da = g * da if type(da) is not float else _times(g, da)
     if needs[1]:
-        db = g * db if type(db) is not float else g if db == 1.0 else _times(g, db)
+        db = g * db if type(db) is not float else _times(g, db)
     return (da if needs[0] else None), (db if needs[1] else None)
 
 
 def _times(g, partial: float):
-    """g ⊙ a constant partial; the 1 of + hands g over as it is (above), the -1 of - negates it."""
-    return -g if partial == -1.0 else g * partial
+    """g times a constant partial: the 1 of + hands g over as it is, the -1 of - negates it."""
+    return g if partial == 1.0 else -g if partial == -1.0 else g * partial
 
 
 _ELEMENTWISE_VJPS = {1: _unary_vjp, 2: _binary_vjp}
