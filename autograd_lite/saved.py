@@ -47,18 +47,18 @@ def lock_saved_leaves(operands: tuple, saved, out: np.ndarray):
         array = x.data
         if x._op is not None or type(array) is not np.ndarray:
             continue  # computed values are read-only already; Scalars hold plain floats
-        if not (array.flags.writeable or x._lock_ref is not None):
-            continue  # read-only by the caller's choice, or a constant's read-only view
-        if (
+        kept = (
             array is saved
             or (type(saved) is tuple and any([array is s for s in saved]))
             or (viewed is not None and (viewed is array or viewed is array.base))
-        ):
-            lock = x._lock_ref() if x._lock_ref is not None else None
-            if lock is None or lock.array is not array:
-                if not array.flags.writeable:
-                    continue
-                lock = _SavedArrayLock(array)
-                x._lock_ref = weakref.ref(lock)
-            locks = (lock,) if locks is None else locks + (lock,)
+        )
+        if not kept or not (array.flags.writeable or x._lock_ref is not None):
+            continue  # not kept; or read-only by the caller's choice, or a constant's read-only view
+        lock = x._lock_ref() if x._lock_ref is not None else None
+        if lock is None or lock.array is not array:
+            if not array.flags.writeable:
+                continue
+            lock = _SavedArrayLock(array)
+            x._lock_ref = weakref.ref(lock)
+        locks = (lock,) if locks is None else locks + (lock,)
     return locks

@@ -379,10 +379,11 @@ def _record(out, operands: tuple, saved, op: Op, needs: tuple) -> Tensor:
         node._op = op
         node._needs = needs
         node._holding = None
-        for x in operands:
-            if x._op is None and type(x.data) is _ndarray:  # a leaf array (a parameter) the op may keep
-                node._holding = lock_saved_leaves(operands, saved, out)
-                break
+        if out.base is not None or _ndarray in map(type, saved if type(saved) is tuple else (saved,)):
+            for x in operands:  # the op keeps an array: lock it if it is a leaf's (a parameter's)
+                if x._op is None and type(x.data) is _ndarray:
+                    node._holding = lock_saved_leaves(operands, saved, out)
+                    break
         if _anomaly.enabled:
             check_finite(node, op, operands)
         return node

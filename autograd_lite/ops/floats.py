@@ -33,6 +33,11 @@ def minimum(a, b):
     return a if a <= b or a != a else b
 
 
+def step(a):
+    """1 where a > 0, else 0: the derivative of relu."""
+    return 1.0 if a > 0.0 else 0.0
+
+
 def sign(a):
     """1, -1 or 0 (also for NaN)."""
     return 1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0

@@ -50,7 +50,7 @@ def sigmoid(xp, a):
 @elementwise(partials=("[{0} > 0]",), kinks=(0.0,), program=True)
 def relu(xp, a):
     """max(0, z); its derivative is 1 for z > 0, else 0."""
-    return xp.maximum(a, 0.0), (a > 0,)  # course: g'(z) = 1 if z > 0 else 0
+    return xp.maximum(a, 0.0), (xp.step(a),)  # course: g'(z) = 1 if z > 0 else 0
 
 
 def _slope(slope: float = 0.01) -> dict:

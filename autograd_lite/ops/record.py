@@ -280,17 +280,18 @@ def _unary_vjp(g, partials, needs):
 
 
 def _binary_vjp(g, partials, needs):
+    # a constant partial is a float: the 1 of + hands g over as it is (the most common case)
     da, db = partials
     if needs[0]:
-        da = g * da if type(da) is not float else _times(g, da)
+        da = g * da if type(da) is not float else g if da == 1.0 else _times(g, da)
     if needs[1]:
-        db = g * db if type(db) is not float else _times(g, db)
+        db = g * db if type(db) is not float else g if db == 1.0 else _times(g, db)
     return (da if needs[0] else None), (db if needs[1] else None)
 
 
 def _times(g, partial: float):
-    """g times a constant partial: the 1 of + hands g over as it is, the -1 of - negates it."""
-    return g if partial == 1.0 else -g if partial == -1.0 else g * partial
+    """g times a constant partial; the -1 of - negates g without a multiplication."""
+    return -g if partial == -1.0 else g * partial
 
 
 _ELEMENTWISE_VJPS = {1: _unary_vjp, 2: _binary_vjp}
