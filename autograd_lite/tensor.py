@@ -379,7 +379,8 @@ def _record(out, operands: tuple, saved, op: Op, needs: tuple) -> Tensor:
         node._op = op
         node._needs = needs
         node._holding = None
-        if out.base is not None or _ndarray in map(type, saved if type(saved) is tuple else (saved,)):
+        kept = type(saved) is _ndarray or type(saved) is tuple and _ndarray in map(type, saved)
+        if kept or out.base is not None:
             for x in operands:  # the op keeps an array: lock it if it is a leaf's (a parameter's)
                 if x._op is None and type(x.data) is _ndarray:
                     node._holding = lock_saved_leaves(operands, saved, out)

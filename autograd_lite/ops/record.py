@@ -268,6 +268,10 @@ def install_methods(cls: type, binary_method, unary_method, wants) -> None:
         for name, method in methods.items():
             method.__name__, method.__qualname__ = name, f"{cls.__name__}.{name}"
             method.__doc__ = op.doc
+            if op.parse is not None:  # help(t.sum) shows (self, axis=None, keepdims=False, *, dim=None)
+                parameters = inspect.signature(op.parse).parameters.values()
+                self = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
+                method.__signature__ = inspect.Signature([self, *parameters])
             setattr(cls, name, method)
 
 
