@@ -379,12 +379,12 @@ def _record(out, operands: tuple, saved, op: Op, needs: tuple) -> Tensor:
         node._op = op
         node._needs = needs
         node._holding = None
-        kept = type(saved) is _ndarray or type(saved) is tuple and _ndarray in map(type, saved)
-        if kept or out.base is not None:
-            for x in operands:  # the op keeps an array: lock it if it is a leaf's (a parameter's)
-                if x._op is None and type(x.data) is _ndarray:
+        for x in operands:
+            if x._op is None and type(x.data) is _ndarray:  # a leaf's array (a parameter's): is it kept?
+                kept = type(saved) is _ndarray or type(saved) is tuple and _ndarray in map(type, saved)
+                if kept or out.base is not None:
                     node._holding = lock_saved_leaves(operands, saved, out)
-                    break
+                break
         if _anomaly.enabled:
             check_finite(node, op, operands)
         return node
