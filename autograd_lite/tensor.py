@@ -539,7 +539,8 @@ def _inlined_method(op: Op, operands: tuple[str, ...]):
         "_operand": _operand,
         "_record": _record,
     }
-    return paste_rule(op, operands, _BINARY if len(operands) == 2 else _UNARY, namespace, arrays)
+    template = _BINARY if len(operands) == 2 else _UNARY
+    return paste_rule(op, operands, template, namespace, arrays, deferred=op.deferred)
 
 
 install_methods(Tensor, _binary_method, _unary_method, lambda op: op.forward is not None)

@@ -15,16 +15,22 @@ import linecache
 import textwrap
 import types
 
-RESERVED = {"self", "other", "value", "local", "op", "error", "Scalar", "Tensor", "ShapeError", "explain"}
+RESERVED = {"self", "other", "value", "local", "op", "error", "g", "saved", "needs", "Scalar", "Tensor",
+            "ShapeError", "explain"}  # fmt: skip
 
 
 class RuleText:
-    """A rule as text: its kernel and value parameter names, its statements, and what it returns."""
+    """A rule as text: its kernel and value parameter names, its statements, and what it returns.
 
-    __slots__ = ("xp", "values", "statements", "result")
+    With ``deferred``, ``result`` returns the value and the names the partials need (``saved``) instead
+    of the partials, which ``partials`` keeps as expressions for a vector-Jacobian product to compute.
+    """
 
-    def __init__(self, xp: str, values: list[str], statements: list[str], result: str) -> None:
+    __slots__ = ("xp", "values", "statements", "result", "saved", "partials")
+
+    def __init__(self, xp, values, statements, result, saved=(), partials=()) -> None:
         self.xp, self.values, self.statements, self.result = xp, values, statements, result
+        self.saved, self.partials = saved, partials
 
 
 def _function_tree(function) -> ast.FunctionDef | None:
@@ -85,35 +91,87 @@ class _Substitute(ast.NodeTransformer):
         return copy.deepcopy(self.replace.get(node.id, node))
 
 
-def rule_text(rule, kernel=None) -> RuleText | None:
+def rule_text(rule, kernel=None, deferred: bool = False) -> RuleText | None:
     """The text of ``rule(xp, a, b)``, or None when it cannot be pasted (keyword parameters, a
     ``return`` before the end, or a name that generated code uses itself). With a ``kernel``, its
-    one-expression functions are pasted too."""
+    one-expression functions are pasted too. ``deferred``: see ``RuleText``."""
     tree = _function_tree(rule)
     if tree is None:
         return None
     *statements, last = tree.body
     returns = [node for node in ast.walk(ast.Module(statements, [])) if isinstance(node, ast.Return)]
     names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-    if not isinstance(last, ast.Return) or last.value is None or returns or names & RESERVED or any(
-        name.startswith("_") for name in names
-    ):
+    if not isinstance(last, ast.Return) or last.value is None or returns or names & RESERVED:
         return None
     xp, *values = [arg.arg for arg in tree.args.args]
     if kernel is not None:
         tree = ast.fix_missing_locations(_PasteKernelCalls(xp, kernel).visit(tree))
         *statements, last = tree.body
-    return RuleText(xp, values, [ast.unparse(statement) for statement in statements], ast.unparse(last.value))
+    lines = [ast.unparse(statement) for statement in statements]
+    if not deferred:
+        return RuleText(xp, values, lines, ast.unparse(last.value))
+    returned = last.value  # (value, (partial, ...))
+    if not (isinstance(returned, ast.Tuple) and len(returned.elts) == 2):
+        return None
+    value, partials = returned.elts
+    if not isinstance(partials, ast.Tuple):
+        return None
+    partials = partials.elts
+    assigned = {
+        node.id
+        for node in ast.walk(ast.Module(statements, []))
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
+    used = [node.id for partial in partials for node in ast.walk(partial) if isinstance(node, ast.Name)]
+    saved = list(dict.fromkeys(name for name in used if name in assigned or name in values))
+    result = f"{ast.unparse(value)}, ({''.join(f'{name}, ' for name in saved)})"
+    return RuleText(xp, values, lines, result, saved, partials)
 
 
-def paste_rule(op, operands: tuple[str, ...], template: str, namespace: dict, kernel):
+def deferred_functions(rule, kernel) -> tuple | None:
+    """``forward(*values) -> (value, saved)`` and ``vjp(g, saved, needs)`` made from the rule's text:
+    the forward pass computes only the value (and keeps what the partials need), the backward pass
+    computes ``dA = dZ ⊙ partial`` from the rule's own partial expressions (``g / a`` for ``1 / a``).
+    None when the rule cannot be split this way."""
+    text = rule_text(rule, kernel, deferred=True)
+    if text is None:
+        return None
+    name = rule.__name__.rstrip("_")
+    lines = [f"def forward({', '.join(text.values)}):", *text.statements, f"return {text.result}"]
+    forward = "\n    ".join(lines)
+    unpack = f"{''.join(f'{saved}, ' for saved in text.saved)}= saved" if text.saved else "pass"
+    terms = [f"{_times_g(partial)} if needs[{i}] else None" for i, partial in enumerate(text.partials)]
+    vjp = f"def vjp(g, saved, needs):\n    {unpack}\n    return ({', '.join(terms)},)\n"
+    namespace = {**rule.__globals__, text.xp: kernel}  # the rule's own constants (gelu's) too
+    return (
+        compile_function(forward + "\n", f"<Tensor forward from the {name} rule>", dict(namespace)),
+        compile_function(vjp, f"<Tensor vector-Jacobian product from the {name} rule>", dict(namespace)),
+    )
+
+
+def _times_g(partial: ast.expr) -> str:
+    """``g`` times a partial, written the cheap way: ``g`` for 1, ``-g`` for -1, ``g / a`` for 1 / a."""
+    if isinstance(partial, ast.Constant) and partial.value == 1:
+        return "g"
+    if isinstance(partial, ast.UnaryOp) and isinstance(partial.op, ast.USub) and (
+        isinstance(partial.operand, ast.Constant) and partial.operand.value == 1
+    ):
+        return "-g"
+    if isinstance(partial, ast.BinOp) and isinstance(partial.op, ast.Div) and (
+        isinstance(partial.left, ast.Constant) and partial.left.value == 1
+    ):
+        return f"g / ({ast.unparse(partial.right)})"
+    return f"g * ({ast.unparse(partial)})"
+
+
+def paste_rule(op, operands: tuple[str, ...], template: str, namespace: dict, kernel, deferred=False):
     """The method written by ``template`` with ``op``'s rule pasted at ``{rule}``, or None if the rule
     cannot be pasted (then the caller calls it).
 
     ``operands`` names the method's arguments in the rule's order (``("other", "self")`` for ``3 * a``).
     The template may use ``{signature}``, ``{parents}`` (the operands as a tuple) and ``{needs}``.
     """
-    text = rule_text(op.rule, kernel)
+    text = rule_text(op.rule, kernel, deferred)
     if text is None:
         return None
     parents = f"({operands[0]},)" if len(operands) == 1 else f"({', '.join(operands)})"
@@ -130,7 +188,7 @@ def paste_rule(op, operands: tuple[str, ...], template: str, namespace: dict, ke
         rule=f"\n{indent}".join(lines),
     )
     filename = f"<{namespace['__name__']} method from the {op.name} rule>"
-    return compile_function(source, filename, {**namespace, text.xp: kernel, "op": op})
+    return compile_function(source, filename, {**op.rule.__globals__, **namespace, text.xp: kernel, "op": op})
 
 
 def compile_function(source: str, filename: str, namespace: dict):

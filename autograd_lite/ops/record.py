@@ -23,6 +23,7 @@ import inspect
 from collections.abc import Callable
 
 from . import arrays, floats
+from .inline import deferred_functions
 
 OPS: dict[str, Op] = {}  # every op, by name, in the order the catalogue defines them
 
@@ -49,14 +50,16 @@ class Domain:
 class Op:
     """One op's record. Build with ``elementwise`` or ``structural`` below, not directly.
 
-    The rules: ``rule`` (elementwise: value and partials over ``xp``), ``scalar`` (it, or an n-ary rule,
-    on floats; ``gather`` turns parents' values into its arguments), ``forward`` and ``vjp`` (Tensors),
-    ``takes_needs`` (the rule skips partials nobody needs). How it is written: ``symbol`` (``+``),
-    ``notation`` (``{0} + {1}``, or a function name), ``glyph`` (the diagram's op circle), ``method``
-    (``__add__``, ``tanh``). Its parameters: ``parse`` (method arguments -> ``params``), ``param_names``,
-    ``params`` (bound values) and ``base`` (the unbound record). For diagrams: ``partials_text``,
-    ``vjp_text``; for messages: ``explain``. Its domain: ``domain``, ``kinks``. Flags: ``broadcasts``,
-    ``reduction``, ``program`` (callable in the command line's programs). ``doc``: the methods' docstring.
+    The rules: ``rule`` (elementwise: value and partials over ``xp``), ``scalar`` (it, or an n-ary
+    rule, on floats; ``gather`` turns parents' values into its arguments), ``forward`` and ``vjp``
+    (Tensors), ``takes_needs`` (the rule skips partials nobody needs), ``deferred`` (a Tensor's forward
+    keeps what the partials need and its vjp computes them, both made from the rule's text).
+    How it is written: ``symbol`` (``+``), ``notation`` (``{0} + {1}``, or a function name), ``glyph``
+    (the diagram's op circle), ``method`` (``__add__``, ``tanh``). Its parameters: ``parse`` (method
+    arguments -> ``params``), ``param_names``, ``params`` (bound values), ``base`` (the unbound
+    record). For diagrams: ``partials_text``, ``vjp_text``; for messages: ``explain``. Its domain:
+    ``domain``, ``kinks``. Flags: ``broadcasts``, ``reduction``, ``program`` (callable in the command
+    line's programs). ``doc``: the methods' docstring.
     """
 
     __slots__ = (
@@ -85,6 +88,7 @@ class Op:
         "doc",
         "base",
         "gather",
+        "deferred",
     )
 
     def __init__(self, name: str, **fields) -> None:
@@ -97,7 +101,7 @@ class Op:
         self.base = self.base or self
         self.kinks = self.kinks or ()
         self.gather = self.gather or _one_tuple
-        for flag in ("takes_needs", "broadcasts", "reduction", "program"):
+        for flag in ("takes_needs", "broadcasts", "reduction", "program", "deferred"):
             setattr(self, flag, bool(getattr(self, flag)))
 
     @property
@@ -205,20 +209,25 @@ def elementwise(
 
     def define(rule: Callable) -> Op:
         name, arity = rule.__name__.rstrip("_"), rule.__code__.co_argcount - 1  # the values, after xp
+        forward, vjp = functools.partial(rule, arrays), _ELEMENTWISE_VJPS.get(arity)
+        deferred = deferred_functions(rule, arrays) if params is None and not takes_needs else None
+        if deferred is not None:  # Tensors compute the partials in the backward pass, from the rule's text
+            forward, vjp = deferred
         return _register(
             name,
             params,
             written,
             rule=rule,
             scalar=functools.partial(rule, floats),
-            forward=functools.partial(rule, arrays) if tensor else None,
-            vjp=_ELEMENTWISE_VJPS.get(arity) if tensor else None,
+            forward=forward if tensor else None,
+            vjp=vjp if tensor else None,
             method=written.pop("method", name),
             arity=arity,
             partials_text=partials,
             domain=domain,
             kinks=kinks,
             takes_needs=takes_needs,
+            deferred=deferred is not None,
             broadcasts=arity == 2,
             doc=rule.__doc__,
         )
