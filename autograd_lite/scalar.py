@@ -18,13 +18,15 @@ The methods (``+``, ``*``, ``.tanh()``, ...) are made from the records at the en
 
 from __future__ import annotations
 
+import inspect
 import operator
+import textwrap
 from numbers import Real
 
 from .errors import DomainError
 from .graph import FREED, Node, _creation_numbers, _grad_mode
 from .ops import OPS, Op, floats, install_methods
-from .ops.inline import paste_rule
+from .ops.inline import compile_function, paste_rule, rule_text
 
 SUM, DOT = OPS["sum"], OPS["dot"]
 
@@ -203,13 +205,13 @@ class Scalar(Node):
             raise ValueError(
                 f"Scalar.dot: {len(weights)} weights but {len(inputs)} inputs; they must pair up"
             )
-        w, x = tuple([v.data for v in weights]), tuple([v.data for v in inputs])
-        if bias is None:
-            value, local = DOT.scalar(w, x)
-            return _record(value, weights + inputs, local, DOT)
-        bias = bias if type(bias) is Scalar else _operand_or_error(bias, "Scalar.dot")
-        value, local = DOT.scalar(w, x, bias.data)
-        return _record(value, weights + inputs + (bias,), local, DOT)
+        parents = weights + inputs
+        if bias is not None:
+            bias = bias if type(bias) is Scalar else _operand_or_error(bias, "Scalar.dot")
+            parents += (bias,)
+            bias = bias.data
+        value, local = DOT.scalar(tuple([v.data for v in weights]), tuple([v.data for v in inputs]), bias)
+        return _record(value, parents, local, DOT)
 
     # --- comparisons: plain bools, never recorded --------------------------------------------
     __lt__ = _comparison(operator.lt)
@@ -325,4 +327,21 @@ def _value(x):
     return NotImplemented
 
 
+def _pasted_dot():
+    """``Scalar.dot`` with the dot rule's text pasted where it calls the rule (a net has a dot per neuron,
+    and the call would cost a few percent of it). The method above is the source; this is its copy."""
+    text = rule_text(DOT.scalar)
+    if text is None:
+        return Scalar.__dict__["dot"]
+    source = textwrap.dedent(inspect.getsource(Scalar.dot)).replace("@staticmethod\n", "")
+    head, call = source.split("    value, local = DOT.scalar(", 1)
+    arguments, rest = call.split("\n", 1)
+    lines = [f"{', '.join(text.values)} = {arguments.rsplit(')', 1)[0]}", *text.statements]
+    lines.append(f"value, local = {text.result}")
+    source = head + "".join(f"    {line}\n" for line in lines) + rest
+    namespace = {**DOT.scalar.__globals__, **globals()}
+    return staticmethod(compile_function(source, "<Scalar.dot from the dot rule>", namespace))
+
+
+Scalar.dot = _pasted_dot()
 install_methods(Scalar, _binary_method, _unary_method, lambda op: op.elementwise)

@@ -42,7 +42,7 @@ def _function_tree(function) -> ast.FunctionDef | None:
     body = tree.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         tree.body = body[1:]
-    simple = not (tree.args.kwonlyargs or tree.args.vararg or tree.args.kwarg or tree.args.defaults)
+    simple = not (tree.args.kwonlyargs or tree.args.vararg or tree.args.kwarg)
     return tree if simple and tree.body else None
 
 
@@ -104,6 +104,8 @@ def rule_text(rule, kernel=None, deferred: bool = False) -> RuleText | None:
     if not isinstance(last, ast.Return) or last.value is None or returns or names & RESERVED:
         return None
     xp, *values = [arg.arg for arg in tree.args.args]
+    if xp != "xp":  # a rule of values alone (Scalar.dot's)
+        xp, values = None, [xp, *values]
     if kernel is not None:
         tree = ast.fix_missing_locations(_PasteKernelCalls(xp, kernel).visit(tree))
         *statements, last = tree.body

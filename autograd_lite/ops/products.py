@@ -64,9 +64,8 @@ MATMUL = structural(
 
 def _scalar_dot(weights: tuple, inputs: tuple, bias: float | None = None):
     """z = w1 x1 + ... + wn xn (+ b) over values;  dz/dwi = xi, dz/dxi = wi, dz/db = 1."""
-    if bias is None:
-        return sum(map(operator.mul, weights, inputs)), inputs + weights
-    return sum(map(operator.mul, weights, inputs), bias), inputs + weights + (1.0,)
+    z = sum(map(operator.mul, weights, inputs), 0.0 if bias is None else bias)
+    return z, (inputs + weights if bias is None else inputs + weights + (1.0,))
 
 
 def _dot_arguments(values: tuple) -> tuple:
