@@ -330,11 +330,11 @@ def _value(x):
 def _pasted_dot():
     """``Scalar.dot`` with the dot rule's text pasted where it calls the rule (a net has a dot per neuron,
     and the call would cost a few percent of it). The method above is the source; this is its copy."""
-    text = rule_text(DOT.scalar)
-    if text is None:
-        return Scalar.__dict__["dot"]
+    text, marker = rule_text(DOT.scalar), "    value, local = DOT.scalar("
     source = textwrap.dedent(inspect.getsource(Scalar.dot)).replace("@staticmethod\n", "")
-    head, call = source.split("    value, local = DOT.scalar(", 1)
+    if text is None or marker not in source:  # no source at hand, or the call was rewritten: keep it
+        return Scalar.__dict__["dot"]
+    head, call = source.split(marker, 1)
     arguments, rest = call.split("\n", 1)
     lines = [f"{', '.join(text.values)} = {arguments.rsplit(')', 1)[0]}", *text.statements]
     lines.append(f"value, local = {text.result}")
