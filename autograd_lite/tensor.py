@@ -244,7 +244,7 @@ class Tensor(Node):
         """Standard deviation, sqrt(var)."""
         return self.var(axis=axis, keepdims=keepdims, ddof=ddof).sqrt()
 
-    # --- comparisons: arrays of bools, never recorded -----------------------------------------------------
+    # --- comparisons: arrays of bools, never recorded (as in NumPy and PyTorch) --------------------------
     def __lt__(self, other):
         return self.data < _raw(other)
 
@@ -257,7 +257,13 @@ class Tensor(Node):
     def __ge__(self, other):
         return self.data >= _raw(other)
 
-    __hash__ = Node.__hash__
+    def __eq__(self, other):
+        return self.data == _raw(other)
+
+    def __ne__(self, other):
+        return self.data != _raw(other)
+
+    __hash__ = Node.__hash__  # identity: nodes sit in sets and dicts; the engine never compares them with ==
 
 
 # --- module-level functions over several tensors ----------------------------------------------------------
@@ -425,18 +431,35 @@ def _as_array(data, dtype, requires_grad: bool, label) -> np.ndarray:
     if isinstance(data, Node):
         data = data.data
     where = f"Tensor({label!r})" if label else "Tensor"
+    if isinstance(data, (list, tuple)) and _holds_a_node(data):
+        raise TypeError(
+            f"{where}: the data holds graph nodes, whose graph a new leaf would drop; "
+            "use autograd_lite.stack(nodes) to keep it (or .detach() each node to drop it on purpose)"
+        )
     try:
         array = np.asarray(data, dtype=dtype)
     except (TypeError, ValueError) as error:
         raise TypeError(f"{where}: cannot make an array of {type(data).__name__}: {error}") from None
-    if dtype is None and array.dtype.kind not in "f":
-        if array.dtype.kind in "biu":
+    if dtype is None and array.dtype.kind not in "f" and (requires_grad or array.dtype.kind != "b"):
+        if array.dtype.kind in "biu":  # numbers become float64; a constant of bools stays a mask
             array = array.astype(np.float64)
         else:
             raise TypeError(f"{where}: data must be numeric, got dtype {array.dtype}")
     if requires_grad and array.dtype.kind != "f":
         raise TypeError(f"{where}: only floating-point tensors can require grad, got dtype {array.dtype}")
     return array
+
+
+def _holds_a_node(data) -> bool:
+    """True if a (nested) list or tuple holds a Scalar or Tensor."""
+    stack = [data]
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, Node):
+                return True
+            if isinstance(item, (list, tuple)):
+                stack.append(item)
+    return False
 
 
 def _operand(x, partner):

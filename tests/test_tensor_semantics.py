@@ -26,14 +26,19 @@ def test_float64_is_the_default():
     assert Tensor(np.zeros((2, 2))).dtype == np.float64
 
 
-@pytest.mark.parametrize(
-    "data", [[1, 2, 3], np.arange(3), np.arange(3, dtype=np.int32), [True, False]], ids=repr
-)
-def test_int_and_bool_input_becomes_float64(data):
+@pytest.mark.parametrize("data", [[1, 2, 3], np.arange(3), np.arange(3, dtype=np.int32)], ids=repr)
+def test_int_input_becomes_float64(data):
     t = Tensor(data)
     assert t.dtype == np.float64
     np.testing.assert_array_equal(t.data, np.asarray(data, dtype=np.float64))
     assert Tensor(data, requires_grad=True).dtype == np.float64
+
+
+def test_bool_input_stays_a_mask_unless_it_requires_grad():
+    assert Tensor([True, False]).dtype == np.bool_  # a mask: x[Tensor([True, False])] selects
+    t = Tensor([True, False], requires_grad=True)
+    assert t.dtype == np.float64
+    np.testing.assert_array_equal(t.data, [1.0, 0.0])
 
 
 def test_int_dtype_that_requires_grad_is_refused():

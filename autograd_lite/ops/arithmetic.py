@@ -72,8 +72,8 @@ def _power_domain(values, needs):
 def pow_(xp, a, b, *, needs):
     """a ** b (a number or a node as the exponent)."""
     out = xp.power(a, b)
-    d_base = xp.where(b == 0, 0.0, b * xp.power(a, b - 1)) if needs[0] else None  # b a^(b-1)
-    d_exponent = xp.where(a == 0, 0.0, out * xp.log(a)) if needs[1] else None  # a^b ln a
+    d_base = b * xp.power(a, xp.where(b == 0, 1.0, b) - 1) if needs[0] else None  # b a^(b-1); 0 at b = 0
+    d_exponent = out * xp.log(xp.where(a == 0, 1.0, a)) if needs[1] else None  # a^b ln a; 0 at a = 0
     return out, (d_base, d_exponent)
 
 

@@ -17,7 +17,6 @@ from numpy import (  # noqa: F401,E501
     log1p,
     maximum,
     minimum,
-    power,
     sign,
     sin,
     sqrt,
@@ -28,6 +27,12 @@ from numpy import (  # noqa: F401,E501
 
 def __getattr__(name: str):
     return getattr(np, name)
+
+
+def power(a, b):
+    """a ** b; 0 ** negative is inf and a too large result is inf, as IEEE gives, without a warning."""
+    with np.errstate(divide="ignore", over="ignore"):
+        return np.power(a, b)
 
 
 def step(a):

@@ -70,9 +70,13 @@ def _index_params(index) -> dict:
 def _plain_index(index):
     if isinstance(index, tuple):
         return tuple(_plain_index(i) for i in index)
-    if hasattr(index, "__array__") and not isinstance(index, np.ndarray):  # a Tensor
-        values = np.asarray(index)
-        return values.astype(np.intp) if values.dtype.kind == "f" else values
+    if hasattr(index, "__array__") and not isinstance(index, np.ndarray):  # a Tensor: its array
+        index = np.asarray(index)
+    if isinstance(index, np.ndarray) and index.dtype.kind == "f":
+        raise TypeError(
+            "getitem: a float array cannot index (1.9 would silently become 1); "
+            "index with integers or a bool mask (x[x > 0])"
+        )
     return index
 
 
