@@ -240,10 +240,6 @@ class Tensor(Node):
         count = self.data.size // max(mean.data.size, 1)
         return (centered * centered).sum(axis=axis, keepdims=keepdims) / (count - ddof)
 
-    def std(self, axis=None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-        """Standard deviation, sqrt(var)."""
-        return self.var(axis=axis, keepdims=keepdims, ddof=ddof).sqrt()
-
     # --- comparisons: arrays of bools, never recorded (as in NumPy and PyTorch) --------------------------
     def __lt__(self, other):
         return self.data < _raw(other)

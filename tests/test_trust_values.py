@@ -120,3 +120,40 @@ def test_a_tensor_made_of_nodes_is_refused_rather_than_dropping_their_graph():
     s = ag.stack([a, b])  # the way that keeps the graph
     s.sum().backward()
     assert a.grad == 1.0 and b.grad == 1.0
+
+
+# --- std at zero spread, zero-size reductions, float32 sigmoid --------------------------------------------
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_std_where_the_spread_is_zero_has_gradient_zero(axis):
+    x = param([[1.0, 1.0], [2.0, 3.0]]) if axis == 1 else param([[4.0, 4.0]])
+    x.std(axis=axis).sum().backward()
+    assert np.all(np.isfinite(x.grad))
+    if axis == 1:
+        np.testing.assert_allclose(x.grad, [[0.0, 0.0], [-0.5, 0.5]])
+    elif axis is None:
+        np.testing.assert_array_equal(x.grad, [[0.0, 0.0]])
+
+
+def test_std_over_an_axis_of_length_one_has_gradient_zero():
+    x = param([[5.0, 7.0]])
+    x.std(axis=0, keepdims=True).sum().backward()
+    np.testing.assert_array_equal(x.grad, [[0.0, 0.0]])
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmaxes_of_nothing_are_empty(name):
+    out = getattr(Tensor(np.zeros((0, 3))), name)(axis=0)
+    assert out.shape == (0, 3)
+
+
+def test_logsumexp_of_nothing_is_minus_infinity():
+    assert Tensor(np.zeros((0,))).logsumexp().item() == -math.inf
+    np.testing.assert_array_equal(Tensor(np.zeros((2, 0))).logsumexp(axis=1).data, [-math.inf, -math.inf])
+
+
+def test_float32_sigmoid_of_a_large_negative_number_is_zero_without_an_overflow_warning():
+    out = Tensor(np.array([-100.0, -1000.0, 3.0], dtype=np.float32)).sigmoid()
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out.data, [3.7835e-44, 0.0, 0.95257413], rtol=1e-4, atol=0)

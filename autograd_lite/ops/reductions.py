@@ -127,15 +127,57 @@ for _name, _which in (("max", "largest"), ("min", "smallest")):
     )
 
 
+# --- standard deviation: its own backward, which is 0 where the spread is 0 (as PyTorch's) ---------
+
+
+def _std_params(axis=None, keepdims: bool = False, ddof: int = 0, *, dim=None) -> dict:
+    """``axis`` (or ``dim``), ``keepdims``, and ``ddof`` (1 for the sample standard deviation)."""
+    return {**_axis_params(axis, keepdims, dim=dim), "ddof": ddof}
+
+
+def _std(a, axis, keepdims, ddof):
+    mean = a.mean(axis=axis, keepdims=True)
+    centered = a - mean
+    dof = a.size // max(mean.size, 1) - ddof
+    out = np.sqrt((centered * centered).sum(axis=axis, keepdims=True) / dof)
+    return _removed(out, axis, keepdims), (centered, out, dof, axis, keepdims)
+
+
+def _std_vjp(g, saved, needs):
+    centered, std, dof, axis, keepdims = saved  # d std/da = (a - mean) / (dof std); 0 where std = 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(std > 0, centered / (dof * std), 0.0)
+    return (_restore_axes(g, axis, keepdims) * share,)
+
+
+structural(
+    "std",
+    _std,
+    _std_vjp,
+    method="std",
+    params=_std_params,
+    reduction=True,
+    vjp_text=("d{out} ⊙ ({0} - mean) / (n σ)",),
+    doc="Standard deviation over ``axis`` (or ``dim``); ``ddof=1`` for the sample one. Its gradient is 0 "
+    "where the spread is 0.",
+)
+
+
 # --- logsumexp and the softmaxes -------------------------------------------------------------------
 
 
-def stable_logsumexp(a, axis=None, keepdims=False):
-    """log(sum(exp(a))) without overflow: shift by the maximum first."""
-    shift = np.max(a, axis=axis, keepdims=True)
-    shift = np.where(np.isfinite(shift), shift, 0.0)
-    out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
+def _removed(out, axis, keepdims: bool):
+    """A result computed with keepdims, without the reduced axes unless ``keepdims``."""
     return out if keepdims else (np.reshape(out, ()) if axis is None else np.squeeze(out, axis=axis))
+
+
+def stable_logsumexp(a, axis=None, keepdims=False):
+    """log(sum(exp(a))) without overflow: shift by the maximum first; -inf for a sum of nothing."""
+    shift = np.max(a, axis=axis, keepdims=True, initial=-np.inf)
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    with np.errstate(divide="ignore"):  # log(0) = -inf: the logsumexp of no elements
+        out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
+    return _removed(out, axis, keepdims)
 
 
 def _logsumexp(a, axis, keepdims):
@@ -158,7 +200,7 @@ _reduction(
 
 
 def _softmax(a, axis):
-    shifted = np.exp(a - np.max(a, axis=axis, keepdims=True))
+    shifted = np.exp(a - np.max(a, axis=axis, keepdims=True, initial=-np.inf))
     out = shifted / np.sum(shifted, axis=axis, keepdims=True)
     return out, (out, axis)
 
