@@ -1,6 +1,6 @@
 """Values and gradients that must not be silently wrong: the edge cases PyTorch (float64) agrees on.
 
-Every test here but the set-and-dict guard failed on the engine before its fix.
+Most tests here failed on the engine before their fix; the others guard what a fix must keep.
 """
 
 from __future__ import annotations
@@ -157,3 +157,13 @@ def test_float32_sigmoid_of_a_large_negative_number_is_zero_without_an_overflow_
     out = Tensor(np.array([-100.0, -1000.0, 3.0], dtype=np.float32)).sigmoid()
     assert out.dtype == np.float32
     np.testing.assert_allclose(out.data, [3.7835e-44, 0.0, 0.95257413], rtol=1e-4, atol=0)
+
+
+# --- gradcheck in float32 --------------------------------------------------------------------------------
+
+
+def test_gradcheck_passes_a_correct_float32_function_and_still_catches_a_wrong_one():
+    x = Tensor(np.array([1.0, 2.0], dtype=np.float32), requires_grad=True)
+    assert ag.gradcheck(lambda t: (t * t).sum(), [x])  # float64's step gave "analytic 4.0, numeric 3.81"
+    with pytest.raises(ag.GradcheckError):
+        ag.gradcheck(lambda t: (t * t.detach()).sum(), [x])  # half the true gradient
