@@ -20,6 +20,8 @@ def binary_cross_entropy(A, Y, from_logits: bool = False) -> Tensor:
 def mean_squared_error(A, Y) -> Tensor:
     """J = (1/m) sum over examples of ||a - y||^2 (summed over output units)."""
     A, Y = _as_node(A), _as_node(Y)
+    if A.shape != Y.shape:  # (1, 4) against (4, 1) would broadcast to a (4, 4) difference
+        raise ValueError(f"mean_squared_error: prediction {A.shape} and labels {Y.shape} must have one shape")
     m = A.shape[-1] if A.ndim else 1
     difference = A - Y
     return (difference * difference).sum() / m
@@ -33,9 +35,17 @@ def softmax_cross_entropy(Z, Y) -> Tensor:
     Z = _as_node(Z)
     labels = np.asarray(Y.data if isinstance(Y, Tensor) else Y)
     if labels.shape != Z.shape:
-        classes = labels.reshape(-1).astype(np.intp)
+        values = labels.reshape(-1)
+        classes = values.astype(np.intp)
         if classes.shape[0] != Z.shape[-1]:
             raise ValueError(f"softmax_cross_entropy: {classes.shape[0]} labels for {Z.shape[-1]} examples")
+        wrong = (classes != values) | (classes < 0) | (classes >= Z.shape[0])
+        if wrong.any():
+            first = int(np.argmax(wrong))
+            raise ValueError(
+                f"softmax_cross_entropy: labels must be class numbers 0..{Z.shape[0] - 1}; "
+                f"{int(wrong.sum())} are not (the first, at {first}, is {values[first]!r})"
+            )
         labels = np.zeros(Z.shape)
         labels[classes, np.arange(classes.shape[0])] = 1.0
     m = Z.shape[-1]

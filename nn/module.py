@@ -17,6 +17,12 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __init__(self, data, name: str | None = None, dtype=None) -> None:
+        if dtype is not None and np.dtype(dtype).kind != "f":
+            where = f"Parameter {name}" if name else "Parameter"
+            raise TypeError(
+                f"{where}: dtype must be a floating-point type, not {np.dtype(dtype)} "
+                "(the initial values would be truncated)"
+            )
         super().__init__(np.array(data, dtype=dtype), requires_grad=True, label=name)  # owns a copy
 
     @property

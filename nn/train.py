@@ -42,11 +42,18 @@ def fit(
     (default: on a terminal, for runs of 1000 iterations or more).
     """
     out = sys.stdout if out is None else out
+    _check_settings(learning_rate, num_iterations, batch_size)
     X = X if isinstance(X, Tensor) else Tensor(X)
     Y = Y if isinstance(Y, Tensor) else Tensor(Y)
     m = X.shape[-1]
     if Y.shape[-1] != m:
-        raise ValueError(f"fit: X has {m} examples (columns) but Y has {Y.shape[-1]}; both must be (n, m)")
+        rows = X.ndim == 2 and X.shape[0] == Y.shape[-1]
+        hint = "; examples are columns here (the course's X is (n_x, m)): pass X.T" if rows else ""
+        raise ValueError(
+            f"fit: X has {m} examples (columns) but Y has {Y.shape[-1]}; both must be (n, m){hint}"
+        )
+    if loss in ("binary_cross_entropy", "bce") and not np.isin(Y.data, (0.0, 1.0)).all():
+        raise ValueError("fit: binary cross-entropy needs labels 0 or 1; Y has other values")
     cost_of = losses.get(loss)
     optimizer = optimizer if optimizer is not None else GradientDescent(model.parameters(), learning_rate)
     if progress is None:
@@ -54,6 +61,7 @@ def fit(
     unit = "epoch" if batch_size else "iteration"
     model.train()
 
+    @np.errstate(over="ignore", invalid="ignore", divide="ignore")  # divergence is reported below instead
     def one_step(X_batch: Tensor, Y_batch: Tensor) -> float:
         cost = cost_of(model(X_batch), Y_batch)
         if l2:
@@ -72,6 +80,12 @@ def fit(
         else:
             cost = one_step(X, Y)
         costs.append(cost)
+        if not np.isfinite(cost):
+            bar.close()
+            raise FloatingPointError(
+                f"fit: the cost became {cost} at {unit} {i}: training diverged; "
+                "try a smaller learning rate"
+            )
         if print_cost and i % print_every == 0:
             line = f"Cost after {unit} {i}: {cost:f}"
             if progress:
@@ -80,6 +94,16 @@ def fit(
                 print(line, file=out)
     bar.close()
     return costs
+
+
+def _check_settings(learning_rate, num_iterations, batch_size) -> None:
+    """Refuse settings that cannot train, before any work is done."""
+    if not np.isfinite(learning_rate) or learning_rate < 0:
+        raise ValueError(f"fit: learning_rate must be a finite number >= 0, not {learning_rate!r}")
+    if int(num_iterations) != num_iterations or num_iterations < 0:
+        raise ValueError(f"fit: num_iterations must be a whole number >= 0, not {num_iterations!r}")
+    if batch_size is not None and (int(batch_size) != batch_size or batch_size <= 0):
+        raise ValueError(f"fit: batch_size must be a whole number > 0 (None: full batch), not {batch_size!r}")
 
 
 def minibatches(X: np.ndarray, Y: np.ndarray, batch_size: int, seed: int):
