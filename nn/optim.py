@@ -19,14 +19,26 @@ from autograd_lite.tensor import Tensor
 
 
 class Optimizer:
-    def __init__(self, parameters: Iterable[Tensor], learning_rate: float) -> None:
+    """Base of the optimizers: ``step()`` subtracts ``update(...)`` from each parameter that has a gradient.
+
+    ``learning_rate`` (PyTorch users may write ``lr=``) is the course's alpha; momentum's default is
+    0.01, RMSprop's and Adam's 0.001, and gradient descent needs one.
+    """
+
+    def __init__(self, parameters: Iterable[Tensor], learning_rate=None, *, lr=None, default=None):
         self.parameters = list(parameters)
         if not self.parameters:
             raise ValueError(f"{type(self).__name__}: no parameters to optimize")
-        self.learning_rate = float(learning_rate)
+        if learning_rate is not None and lr is not None:
+            raise TypeError(f"{type(self).__name__}: give the learning rate once, as learning_rate= or lr=")
+        rate = lr if lr is not None else learning_rate if learning_rate is not None else default
+        if rate is None:
+            raise TypeError(f"{type(self).__name__}: give a learning rate, as learning_rate= or lr=")
+        self.learning_rate = float(rate)
         self.t = 0
 
     def zero_grad(self) -> None:
+        """Reset the gradient of every parameter."""
         zero_grad(self.parameters)
 
     def step(self) -> None:
@@ -53,13 +65,17 @@ class Optimizer:
 
 
 class GradientDescent(Optimizer):
+    """W := W - alpha dW."""
+
     def update(self, index: int, grad: np.ndarray) -> np.ndarray:
         return self.learning_rate * grad
 
 
 class Momentum(Optimizer):
-    def __init__(self, parameters, learning_rate: float = 0.01, beta: float = 0.9) -> None:
-        super().__init__(parameters, learning_rate)
+    """v := beta v + (1 - beta) dW; W := W - alpha v."""
+
+    def __init__(self, parameters, learning_rate=None, beta: float = 0.9, *, lr=None) -> None:
+        super().__init__(parameters, learning_rate, lr=lr, default=0.01)
         self.beta = beta
         self.v = [np.zeros_like(p.data) for p in self.parameters]
 
@@ -69,10 +85,12 @@ class Momentum(Optimizer):
 
 
 class RMSprop(Optimizer):
+    """s := beta s + (1 - beta) dW²; W := W - alpha dW / (sqrt(s) + eps)."""
+
     def __init__(
-        self, parameters, learning_rate: float = 0.001, beta: float = 0.999, epsilon: float = 1e-8
+        self, parameters, learning_rate=None, beta: float = 0.999, epsilon: float = 1e-8, *, lr=None
     ) -> None:
-        super().__init__(parameters, learning_rate)
+        super().__init__(parameters, learning_rate, lr=lr, default=0.001)
         self.beta, self.epsilon = beta, epsilon
         self.s = [np.zeros_like(p.data) for p in self.parameters]
 
@@ -82,15 +100,19 @@ class RMSprop(Optimizer):
 
 
 class Adam(Optimizer):
+    """Momentum and RMSprop together, each bias-corrected by 1 - beta^t."""
+
     def __init__(
         self,
         parameters,
-        learning_rate: float = 0.001,
+        learning_rate=None,
         beta1: float = 0.9,
         beta2: float = 0.999,
         epsilon: float = 1e-8,
+        *,
+        lr=None,
     ) -> None:
-        super().__init__(parameters, learning_rate)
+        super().__init__(parameters, learning_rate, lr=lr, default=0.001)
         self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
         self.v = [np.zeros_like(p.data) for p in self.parameters]
         self.s = [np.zeros_like(p.data) for p in self.parameters]
@@ -104,3 +126,12 @@ class Adam(Optimizer):
 
 
 OPTIMIZERS = {"gd": GradientDescent, "momentum": Momentum, "rmsprop": RMSprop, "adam": Adam}
+
+
+def get(name: str, parameters, learning_rate: float) -> Optimizer:
+    """The optimizer called ``name`` ("gd", "momentum", "rmsprop", "adam") over ``parameters``."""
+    try:
+        kind = OPTIMIZERS[name]
+    except KeyError:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}") from None
+    return kind(parameters, learning_rate)

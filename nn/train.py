@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 from autograd_lite.graph import no_grad
 from autograd_lite.tensor import Tensor
 
-from . import losses
+from . import losses, optim
 from .module import Module
 from .optim import GradientDescent, Optimizer
 
@@ -24,7 +24,7 @@ def fit(
     learning_rate: float = 0.0075,
     num_iterations: int = 2500,
     loss: str | Callable[..., Tensor] = "binary_cross_entropy",
-    optimizer: Optimizer | None = None,
+    optimizer: Optimizer | str | None = None,
     batch_size: int | None = None,
     seed: int = 0,
     l2: float = 0.0,
@@ -55,6 +55,8 @@ def fit(
     if loss in ("binary_cross_entropy", "bce") and not np.isin(Y.data, (0.0, 1.0)).all():
         raise ValueError("fit: binary cross-entropy needs labels 0 or 1; Y has other values")
     cost_of = losses.get(loss)
+    if isinstance(optimizer, str):  # a built-in one by name, as losses are: "adam"
+        optimizer = optim.get(optimizer, model.parameters(), learning_rate)
     optimizer = optimizer if optimizer is not None else GradientDescent(model.parameters(), learning_rate)
     if progress is None:
         progress = num_iterations >= 1000 and sys.stderr.isatty()

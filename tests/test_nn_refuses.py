@@ -80,3 +80,13 @@ def test_softmax_cross_entropy_refuses_labels_that_are_not_classes(labels):
 def test_an_integer_dtype_for_a_layer_is_refused():
     with pytest.raises(TypeError, match="dtype must be a floating-point type, not int"):
         nn.Dense(2, 3, dtype=int)
+
+
+def test_fit_takes_a_built_in_optimizer_by_name_and_optimizers_take_lr():
+    model, X, Y = small_problem()
+    costs = nn.fit(model, X, Y, optimizer="adam", learning_rate=0.05, num_iterations=30)
+    assert costs[-1] < costs[0]
+    with pytest.raises(ValueError, match="unknown optimizer 'adamw'; choose one of gd, momentum"):
+        nn.fit(model, X, Y, optimizer="adamw", num_iterations=1)
+    assert nn.Adam(model.parameters(), lr=0.3).learning_rate == 0.3
+    assert nn.GradientDescent(model.parameters(), lr=0.2).learning_rate == 0.2
