@@ -30,7 +30,7 @@ from .scalar import _constant as _scalar_constant
 
 _ndarray = np.ndarray
 _new_tensor = object.__new__
-TRANSPOSE, RESHAPE, GETITEM = OPS["transpose"], OPS["reshape"], OPS["getitem"]
+TRANSPOSE, RESHAPE = OPS["transpose"], OPS["reshape"]
 
 
 class Tensor(Node):
@@ -232,13 +232,6 @@ class Tensor(Node):
             self.data = np.array(self.data)  # a constant held a read-only view: a parameter owns its values
         self.requires_grad = bool(requires_grad)
         return self
-
-    def var(self, axis=None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-        """Variance, mean((x - mean(x))^2), from the primitives above."""
-        mean = self.mean(axis=axis, keepdims=True)
-        centered = self - mean
-        count = self.data.size // max(mean.data.size, 1)
-        return (centered * centered).sum(axis=axis, keepdims=keepdims) / (count - ddof)
 
     # --- comparisons: arrays of bools, never recorded (as in NumPy and PyTorch) --------------------------
     def __lt__(self, other):

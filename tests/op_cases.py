@@ -130,6 +130,7 @@ ROWS = {
     "mean": Tensors(lambda x: x.mean(axis=0), lambda x: anp.mean(x, axis=0), (2, 3)),
     "max": Tensors(lambda x: x.max(axis=1), lambda x: anp.max(x, axis=1), (3, 4)),
     "min": Tensors(lambda x: x.min(), anp.min, (3, 4)),
+    "var": Tensors(lambda x: x.var(axis=0, ddof=1), lambda x: anp.var(x, axis=0, ddof=1), (3, 2)),
     "std": Tensors(lambda x: x.std(axis=1), lambda x: anp.std(x, axis=1), (2, 3)),
     "logsumexp": Tensors(lambda x: x.logsumexp(axis=1), lambda x: _logsumexp(x, axis=1), (3, 4)),
     "softmax": Tensors(lambda x: x.softmax(axis=0), lambda x: _softmax(x, axis=0), (3, 4)),

@@ -127,20 +127,36 @@ for _name, _which in (("max", "largest"), ("min", "smallest")):
     )
 
 
-# --- standard deviation: its own backward, which is 0 where the spread is 0 (as PyTorch's) ---------
+# --- variance and standard deviation: the spread around the mean ----------------------------------
 
 
-def _std_params(axis=None, keepdims: bool = False, ddof: int = 0, *, dim=None) -> dict:
-    """``axis`` (or ``dim``), ``keepdims``, and ``ddof`` (1 for the sample standard deviation)."""
+def _spread_params(axis=None, keepdims: bool = False, ddof: int = 0, *, dim=None) -> dict:
+    """``axis`` (or ``dim``), ``keepdims``, and ``ddof`` (1 for the sample variance)."""
     return {**_axis_params(axis, keepdims, dim=dim), "ddof": ddof}
 
 
-def _std(a, axis, keepdims, ddof):
+def _spread(a, axis, ddof):
+    """a - mean(a), the variance (with the reduced axes kept) and its degrees of freedom."""
     mean = a.mean(axis=axis, keepdims=True)
     centered = a - mean
     dof = a.size // max(mean.size, 1) - ddof
-    out = np.sqrt((centered * centered).sum(axis=axis, keepdims=True) / dof)
-    return _removed(out, axis, keepdims), (centered, out, dof, axis, keepdims)
+    return centered, (centered * centered).sum(axis=axis, keepdims=True) / dof, dof
+
+
+def _var(a, axis, keepdims, ddof):
+    centered, var, dof = _spread(a, axis, ddof)
+    return _removed(var, axis, keepdims), (centered, dof, axis, keepdims)
+
+
+def _var_vjp(g, saved, needs):
+    centered, dof, axis, keepdims = saved  # d var/da = 2 (a - mean) / dof
+    return (_restore_axes(g, axis, keepdims) * (2.0 / dof) * centered,)
+
+
+def _std(a, axis, keepdims, ddof):
+    centered, var, dof = _spread(a, axis, ddof)
+    std = np.sqrt(var)
+    return _removed(std, axis, keepdims), (centered, std, dof, axis, keepdims)
 
 
 def _std_vjp(g, saved, needs):
@@ -150,17 +166,22 @@ def _std_vjp(g, saved, needs):
     return (_restore_axes(g, axis, keepdims) * share,)
 
 
-structural(
-    "std",
-    _std,
-    _std_vjp,
-    method="std",
-    params=_std_params,
-    reduction=True,
-    vjp_text=("d{out} ⊙ ({0} - mean) / (n σ)",),
-    doc="Standard deviation over ``axis`` (or ``dim``); ``ddof=1`` for the sample one. Its gradient is 0 "
-    "where the spread is 0.",
-)
+_VAR_DOC = "Variance over ``axis`` (or ``dim``), mean((x - mean)²); ``ddof=1`` for the sample one."
+_STD_DOC = "Standard deviation over ``axis`` (or ``dim``); ``ddof=1``: the sample one. Slope 0 at spread 0."
+for _name, _forward, _vjp, _formula, _doc in (
+    ("var", _var, _var_vjp, "2 d{out} ⊙ ({0} - mean) / n", _VAR_DOC),
+    ("std", _std, _std_vjp, "d{out} ⊙ ({0} - mean) / (n σ)", _STD_DOC),
+):
+    structural(
+        _name,
+        _forward,
+        _vjp,
+        method=_name,
+        params=_spread_params,
+        reduction=True,
+        vjp_text=(_formula,),
+        doc=_doc,
+    )
 
 
 # --- logsumexp and the softmaxes -------------------------------------------------------------------
