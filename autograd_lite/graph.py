@@ -74,6 +74,7 @@ class Switch:
 
         @functools.wraps(function)
         def switched(*args, **kwargs):
+            """``function`` run with the switch set."""
             with type(self)():
                 return function(*args, **kwargs)
 

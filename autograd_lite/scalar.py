@@ -118,6 +118,7 @@ def _comparison(compare):
     """A comparison method on the values: returns a plain bool and records nothing."""
 
     def method(self, other):
+        """Compare the values: a plain bool, nothing recorded."""
         other = _value(other)
         return other if other is NotImplemented else compare(self.data, other)
 
@@ -248,6 +249,7 @@ def _binary_method(op: Op, reflected: bool):
         return inlined
 
     def method(self, other):
+        """Apply the op to this Scalar and ``other`` (a number becomes a constant)."""
         other = _operand(other)
         if other is NotImplemented:
             return other

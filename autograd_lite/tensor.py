@@ -502,6 +502,7 @@ def _binary_method(op: Op, reflected: bool):
         return inlined
 
     def method(self, other):
+        """Apply the op to this Tensor and ``other`` (numbers and arrays become constants)."""
         if type(other) is not Tensor:
             other = _operand(other, self)
             if other is NotImplemented:

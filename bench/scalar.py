@@ -78,6 +78,8 @@ Samples = dict[str, list[float]]  # contender name -> ms per step, one sample pe
 
 @dataclass
 class Contender:
+    """One implementation: builds the loss graph, lists its parameters, clears their gradients."""
+
     name: str
     loss: Callable[[], Any]  # builds the graph of the total loss for the whole data set
     parameters: Callable[[], list[Any]]
@@ -112,12 +114,14 @@ def initial_values(rng: np.random.Generator) -> list[float]:
 
 
 def micrograd_contender(values: list[float], data: Data) -> Contender:
+    """micrograd's MLP and Value, code as in its demo notebook."""
     X, y = data
     model = MLP(SIZES[0], list(SIZES[1:]))
     for p, v in zip(model.parameters(), values, strict=True):
         p.data = v
 
     def loss() -> Any:  # the demo notebook's loss(), without the accuracy
+        """The graph of the total loss over the whole data set."""
         inputs = [list(map(Value, xrow)) for xrow in X]
         scores = list(map(model, inputs))
         losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores, strict=True)]
@@ -148,14 +152,17 @@ def mlp(layers: list[list[Neuron]], x: Sequence[Any], neuron: Callable[..., Any]
 
 
 def op_for_op_contender(engine: ModuleType, name: str, values: list[float], data: Data) -> Contender:
+    """The engine's Scalars written op for op like micrograd's demo."""
     X, y = data
     Scalar = engine.Scalar
     layers, params = scalar_model(engine, values)
 
     def neuron(w: list[Any], x: list[Any], b: Any) -> Any:
+        """b + w1 x1 + w2 x2 + ..., one binary op at a time."""
         return sum((wi * xi for wi, xi in zip(w, x, strict=True)), b)
 
     def loss() -> Any:
+        """The graph of the total loss over the whole data set."""
         inputs = [[Scalar(xi, requires_grad=False) for xi in xrow] for xrow in X]
         scores = [mlp(layers, x, neuron) for x in inputs]
         losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores, strict=True)]
@@ -167,6 +174,7 @@ def op_for_op_contender(engine: ModuleType, name: str, values: list[float], data
 
 
 def idiomatic_contender(engine: ModuleType, name: str, values: list[float], data: Data) -> Contender:
+    """The engine's Scalars with one Scalar.dot node per neuron."""
     X, y = data
     Scalar = engine.Scalar
     layers, params = scalar_model(engine, values)
@@ -174,6 +182,7 @@ def idiomatic_contender(engine: ModuleType, name: str, values: list[float], data
     inputs = [[Scalar(v, requires_grad=False) for v in x] for x in X]  # constants, made once
 
     def loss() -> Any:
+        """The graph of the total loss over the whole data set."""
         scores = [mlp(layers, x, Scalar.dot) for x in inputs]
         losses = [(1 - yi * score).relu() for yi, score in zip(y, scores, strict=True)]
         return Scalar.sum(losses) * (1.0 / len(losses)) + ALPHA * Scalar.dot(params, params)
@@ -185,6 +194,7 @@ SHAPES = {"op for op": op_for_op_contender, "idiomatic": idiomatic_contender}  #
 
 
 def contender_name(label: str, shape: str) -> str:
+    """A contender's name: the engine's label and the code shape."""
     return f"{label}, {shape}"
 
 
@@ -289,6 +299,7 @@ def against_table(modes: dict[str, Samples], revision: str, markdown: bool) -> s
 
 
 def main() -> int:
+    """Run the benchmark from the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=15, help="timed repeats per GC mode (default 15)")
     parser.add_argument("--against", metavar="REV", help="also time the engine of git revision REV")

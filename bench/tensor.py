@@ -128,14 +128,17 @@ class Problem:
 
     @property
     def m(self) -> int:
+        """The number of examples."""
         return self.X.shape[1]
 
     @property
     def dtype(self) -> np.dtype:
+        """The data's float type."""
         return self.X.dtype
 
     @property
     def layers(self) -> int:
+        """The number of layers L."""
         return len(self.dims) - 1
 
     def astype(self, dtype: type[np.floating]) -> Problem:
@@ -151,6 +154,7 @@ class Problem:
         )
 
     def describe(self) -> str:
+        """One line naming the net, its activations, m and the learning rate."""
         dims = ", ".join(map(str, self.dims))
         return f"{self.name} net [{dims}], {self.hidden}/sigmoid, m = {self.m}, lr {self.lr}"
 
@@ -163,6 +167,7 @@ def _initial_parameters(rng: np.random.Generator, dims: Sequence[int], scale) ->
 
 
 def tiny_problem() -> Problem:
+    """The tiny net [2, 4, 1] on random 2-D data, m = 400 (the planar data's shapes)."""
     rng = np.random.default_rng(SEED)
     dims, m = (2, 4, 1), 400
     X = rng.standard_normal((dims[0], m))
@@ -172,6 +177,7 @@ def tiny_problem() -> Problem:
 
 
 def deep_problem() -> Problem:
+    """The deep net [12288, 20, 7, 5, 1] on random data of the cat set's shapes, m = 209."""
     rng = np.random.default_rng(SEED)
     dims, m = (12288, 20, 7, 5, 1), 209
     X = rng.random((dims[0], m))
@@ -212,9 +218,11 @@ class HandNumpy(Contender):
     name = NUMPY
 
     def reset(self) -> None:
+        """Parameters back to the problem's initial weights (fresh copies)."""
         self.params = [p.copy() for p in self.problem.init]
 
     def step(self) -> float:
+        """One training step: forward, cost, backward, update. Returns the cost."""
         problem, params = self.problem, self.params
         X, Y, m, L, lr = problem.X, problem.Y, problem.m, problem.layers, problem.lr
         tanh_hidden = problem.hidden == "tanh"
@@ -249,6 +257,7 @@ class HandNumpy(Contender):
         return float(cost)
 
     def parameters(self) -> list[np.ndarray]:
+        """The current parameters as NumPy arrays (for the correctness guard)."""
         return self.params
 
 
@@ -264,9 +273,11 @@ class Ours(Contender):
         super().__init__(problem)
 
     def reset(self) -> None:
+        """Parameters back to the problem's initial weights (fresh copies)."""
         self.params = [self.tensor_type(p.copy(), requires_grad=True) for p in self.problem.init]
 
     def step(self) -> float:
+        """One training step: forward, cost, backward, update. Returns the cost."""
         problem, params, Y = self.problem, self.params, self.Y
         m, L, lr = problem.m, problem.layers, problem.lr
         tanh_hidden = problem.hidden == "tanh"
@@ -283,6 +294,7 @@ class Ours(Contender):
         return J.item()
 
     def parameters(self) -> list[np.ndarray]:
+        """The current parameters as NumPy arrays (for the correctness guard)."""
         return [p.data for p in self.params]
 
 
@@ -290,6 +302,8 @@ def revision_contender(engine: ModuleType, label: str) -> type[Ours]:
     """``Ours`` on the Tensor of another copy of the engine (``--against``), named ``label``."""
 
     class Revision(Ours):
+        """The working tree's contender on the revision's engine."""
+
         name = label
         tensor_type = engine.Tensor
 
@@ -308,9 +322,11 @@ class Torch(Contender):
         super().__init__(problem)
 
     def reset(self) -> None:
+        """Parameters back to the problem's initial weights (fresh copies)."""
         self.params = [torch.from_numpy(p.copy()).requires_grad_() for p in self.problem.init]
 
     def step(self) -> float:
+        """One training step: forward, cost, backward, update. Returns the cost."""
         problem, params, Y = self.problem, self.params, self.Y
         m, L, lr = problem.m, problem.layers, problem.lr
         hidden = torch.tanh if problem.hidden == "tanh" else torch.relu
@@ -327,6 +343,7 @@ class Torch(Contender):
         return J.item()
 
     def parameters(self) -> list[np.ndarray]:
+        """The current parameters as NumPy arrays (for the correctness guard)."""
         return [p.detach().numpy() for p in self.params]
 
 
@@ -341,9 +358,11 @@ class MyGrad(Contender):
         super().__init__(problem)
 
     def reset(self) -> None:
+        """Parameters back to the problem's initial weights (fresh copies)."""
         self.params = [mygrad.tensor(p.copy()) for p in self.problem.init]
 
     def step(self) -> float:
+        """One training step: forward, cost, backward, update. Returns the cost."""
         problem, params, Y = self.problem, self.params, self.Y
         m, L, lr = problem.m, problem.layers, problem.lr
         hidden = mygrad.tanh if problem.hidden == "tanh" else mygrad_activations.relu
@@ -359,6 +378,7 @@ class MyGrad(Contender):
         return J.item()
 
     def parameters(self) -> list[np.ndarray]:
+        """The current parameters as NumPy arrays (for the correctness guard)."""
         return [p.data for p in self.params]
 
 
@@ -372,6 +392,7 @@ class Hips(Contender):
         super().__init__(problem)
 
     def cost(self, params: list[np.ndarray]) -> Any:
+        """The course's cost of the parameter list, written with autograd.numpy."""
         anp, problem = hips_numpy, self.problem
         L, m, Y = problem.layers, problem.m, problem.Y
         A = problem.X
@@ -386,9 +407,11 @@ class Hips(Contender):
         return -(1 / m) * anp.sum(Y * anp.log(A) + (1 - Y) * anp.log(1 - A))
 
     def reset(self) -> None:
+        """Parameters back to the problem's initial weights (fresh copies)."""
         self.params = [p.copy() for p in self.problem.init]
 
     def step(self) -> float:
+        """One training step: forward, cost, backward, update. Returns the cost."""
         cost, grads = self.value_and_grad(self.params)
         lr = self.problem.lr
         for param, grad in zip(self.params, grads, strict=True):
@@ -396,6 +419,7 @@ class Hips(Contender):
         return float(cost)
 
     def parameters(self) -> list[np.ndarray]:
+        """The current parameters as NumPy arrays (for the correctness guard)."""
         return self.params
 
 
@@ -505,11 +529,13 @@ class Run:
         return None if ratios is None else statistics.median(ratios)
 
     def peak_ratio(self, name: str) -> float | None:
+        """Peak memory relative to hand-written NumPy's, or None where not traced."""
         value, base = self.peaks.get(name), self.peaks.get(NUMPY)
         return None if value is None or not base else value / base
 
 
 def run(problem: Problem, repeats: int, steps: int, memory: bool, extra: Sequence[type[Contender]]) -> Run:
+    """Check agreement, then time every contender on ``problem`` (and measure peak memory)."""
     contenders = contenders_for(problem, extra)
     agreement = check_agreement(contenders)
     times = time_round_robin(contenders, repeats, steps)
@@ -616,6 +642,7 @@ def _verdict(ratio: float | None, target: float) -> str:
 
 
 def report_tiny(result: Run, markdown: bool, revision: str | None = None) -> str:
+    """The tiny net's table and target line."""
     problem = result.problem
     micro = "µs" if markdown else "us"
     title = f"{problem.describe()}, float64"
@@ -635,6 +662,7 @@ def report_tiny(result: Run, markdown: bool, revision: str | None = None) -> str
 
 
 def report_deep(results: Sequence[Run], markdown: bool, revision: str | None = None) -> str:
+    """The deep net's time and memory tables, float64 and float32."""
     by_dtype = {str(r.problem.dtype): r for r in results}
     first = results[0]
     x_mb = first.problem.X.nbytes / 2**20
@@ -688,6 +716,7 @@ def report_deep(results: Sequence[Run], markdown: bool, revision: str | None = N
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark from the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats and steps (a smoke run)")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables for a README")

@@ -62,6 +62,7 @@ LOSSES: dict[str, Callable[..., Tensor]] = {
 
 
 def get(loss: str | Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """The loss called ``loss`` (or ``loss`` itself, a function)."""
     if callable(loss):
         return loss
     try:

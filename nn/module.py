@@ -27,6 +27,7 @@ class Parameter(Tensor):
 
     @property
     def name(self) -> str | None:
+        """The parameter's name (its label), e.g. ``W1``."""
         return self.label
 
     def __repr__(self) -> str:
@@ -59,6 +60,7 @@ class Module:
         object.__setattr__(self, name, value)
 
     def forward(self, *inputs):
+        """The computation the module stands for; subclasses define it."""
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *inputs):
@@ -90,22 +92,27 @@ class Module:
             yield from module._named_parameters(f"{prefix}{name}.")
 
     def parameters(self) -> list[Parameter]:
+        """Every parameter of this module and its sub-modules, each once."""
         return [parameter for _, parameter in self.named_parameters()]
 
     def modules(self) -> Iterator[Module]:
+        """This module and its sub-modules, depth first."""
         yield self
         for module in self._modules.values():
             yield from module.modules()
 
     def zero_grad(self) -> None:
+        """Reset every parameter's gradient."""
         zero_grad(self.parameters())
 
     def train(self, mode: bool = True) -> Module:
+        """Training mode (the default); returns the module."""
         for module in self.modules():
             object.__setattr__(module, "training", mode)
         return self
 
     def eval(self) -> Module:
+        """Evaluation mode; returns the module."""
         return self.train(False)
 
     # --- saving -------------------------------------------------------------------------------------
@@ -141,6 +148,7 @@ class Module:
 
     # --- display ------------------------------------------------------------------------------------
     def extra_repr(self) -> str:
+        """The arguments shown in ``repr`` and in the diagrams' layer boxes."""
         return ""
 
     def __repr__(self) -> str:

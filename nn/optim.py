@@ -68,6 +68,7 @@ class GradientDescent(Optimizer):
     """W := W - alpha dW."""
 
     def update(self, index: int, grad: np.ndarray) -> np.ndarray:
+        """The amount to subtract from parameter ``index`` given its gradient."""
         return self.learning_rate * grad
 
 
@@ -80,6 +81,7 @@ class Momentum(Optimizer):
         self.v = [np.zeros_like(p.data) for p in self.parameters]
 
     def update(self, index: int, grad: np.ndarray) -> np.ndarray:
+        """The amount to subtract from parameter ``index`` given its gradient."""
         self.v[index] = self.beta * self.v[index] + (1 - self.beta) * grad
         return self.learning_rate * self.v[index]
 
@@ -95,6 +97,7 @@ class RMSprop(Optimizer):
         self.s = [np.zeros_like(p.data) for p in self.parameters]
 
     def update(self, index: int, grad: np.ndarray) -> np.ndarray:
+        """The amount to subtract from parameter ``index`` given its gradient."""
         self.s[index] = self.beta * self.s[index] + (1 - self.beta) * grad * grad
         return self.learning_rate * grad / (np.sqrt(self.s[index]) + self.epsilon)
 
@@ -118,6 +121,7 @@ class Adam(Optimizer):
         self.s = [np.zeros_like(p.data) for p in self.parameters]
 
     def update(self, index: int, grad: np.ndarray) -> np.ndarray:
+        """The amount to subtract from parameter ``index`` given its gradient."""
         self.v[index] = self.beta1 * self.v[index] + (1 - self.beta1) * grad
         self.s[index] = self.beta2 * self.s[index] + (1 - self.beta2) * grad * grad
         v_hat = self.v[index] / (1 - self.beta1**self.t)

@@ -65,6 +65,7 @@ def fit(
 
     @np.errstate(over="ignore", invalid="ignore", divide="ignore")  # divergence is reported below instead
     def one_step(X_batch: Tensor, Y_batch: Tensor) -> float:
+        """Forward, cost, backward and update on one batch; returns the cost."""
         cost = cost_of(model(X_batch), Y_batch)
         if l2:
             cost = cost + losses.l2_penalty(model, l2, X_batch.shape[-1])

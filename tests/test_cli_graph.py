@@ -29,6 +29,7 @@ ERROR_LINE = re.compile(r"autograd-lite graph: error: line 1, column (\d+): ")
 
 
 def run_cli(*arguments: str, cwd: Path) -> subprocess.CompletedProcess:
+    """``python -m autograd_lite ARGUMENTS`` in a fresh interpreter."""
     return subprocess.run(
         [sys.executable, "-m", "autograd_lite", *arguments],
         capture_output=True,
@@ -39,6 +40,7 @@ def run_cli(*arguments: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def data_directory() -> Path:
+    """Where the cat data is: $AUTOGRAD_LITE_DATA, else the shared datasets folder."""
     return Path(
         os.environ.get("AUTOGRAD_LITE_DATA") or Path(__file__).resolve().parents[2] / "shared" / "datasets"
     )
@@ -239,6 +241,7 @@ INPUTS = st.dictionaries(st.sampled_from(["a", "b", "c"]), st.floats(-10, 10), m
 
 
 def assert_program_or_program_error(source: str, inputs: dict[str, float]) -> None:
+    """A program either runs or fails with one located ProgramError, never anything else."""
     try:
         result = run_program(source, inputs)
     except ProgramError as error:

@@ -12,12 +12,14 @@ from autograd_lite import Tensor, nn
 
 @pytest.fixture(autouse=True)
 def no_numpy_warning_escapes():
+    """A NumPy RuntimeWarning from inside the library fails the test."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         yield
 
 
 def small_problem():
+    """A [2, 3, 1] network and 8 separable examples."""
     rng = np.random.RandomState(0)
     X = rng.randn(2, 8)
     Y = (X[0:1] > 0).astype(float)

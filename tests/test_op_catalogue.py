@@ -46,6 +46,7 @@ NAMES = "abcde"
 
 
 def ops_where(predicate) -> list:
+    """The ops for which ``predicate(op)`` holds, as parameters named after them."""
     return [pytest.param(op, id=name) for name, op in OPS.items() if predicate(op)]
 
 
@@ -100,6 +101,7 @@ def rule_on(op, params: dict, xp: str):
 
 
 def oracle_of(op):
+    """The op's HIPS autograd oracle with its test parameters bound."""
     row = row_for(op)
     return functools.partial(row.oracle, **row.params)
 
@@ -154,11 +156,13 @@ def draw(op, rng, shapes) -> list[np.ndarray]:
 
 
 def scalar_points(op, *key) -> list[tuple[float, ...]]:
+    """Seeded Scalar test inputs from the op's domain, away from its kinks."""
     rng = rng_for(op.name, "points", *key)
     return [tuple(float(x) for x in draw(op, rng, [()] * op.arity)) for _ in range(POINTS)]
 
 
 def scalars(values) -> list[Scalar]:
+    """Labelled Scalars a, b, ... holding ``values``."""
     return [Scalar(value, label=name) for value, name in zip(values, NAMES)]
 
 
@@ -370,6 +374,7 @@ def edge_label(node, record, index: int) -> str:
 
 
 def assert_diagram_shows_the_formulas(Z, record) -> None:
+    """Backpropagate ``Z`` and check its diagram's edges show the record's formulas."""
     Z.backward(None if np.size(Z.data) == 1 else weights(np.shape(Z.data)))
     source = viz.draw(Z, view="backward").source
     assert "VJP of" not in source
@@ -414,6 +419,7 @@ def test_structural_diagram_edges_show_the_record_formula(op):
 
 
 def check_tensors_case(op, case: Tensors) -> None:
+    """A structural op on Tensors: value, gradients and gradcheck against its oracle."""
     rng = rng_for(op.name, "oracle")
     arrays = [uniform(rng, spec.low, spec.high, spec.shape) for spec in case.inputs]
     tensors = [Tensor(x.copy(), requires_grad=True, label=name) for x, name in zip(arrays, NAMES)]
@@ -436,6 +442,7 @@ def check_tensors_case(op, case: Tensors) -> None:
 
 
 def check_scalars_case(op, case: Scalars) -> None:
+    """An n-ary Scalar API: value and gradients against its oracle."""
     rng = rng_for(op.name, "oracle")
     for _ in range(POINTS):
         values = tuple(float(x) for x in uniform(rng, *DEFAULT_RANGE, (case.count,)))

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_python(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """``python ARGS`` in a fresh interpreter."""
     return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 

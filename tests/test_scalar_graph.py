@@ -21,11 +21,13 @@ def worked_example():
 
 
 def grads(*nodes):
+    """The gradients of ``nodes``."""
     return tuple(node.grad for node in nodes)
 
 
 @contextmanager
 def gc_paused():
+    """The garbage collector off inside, as it was after."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -36,6 +38,7 @@ def gc_paused():
 
 
 def live_scalars():
+    """How many Scalars are alive."""
     return sum(1 for obj in gc.get_objects() if type(obj) is Scalar)
 
 

@@ -12,6 +12,7 @@ from autograd_lite import BackwardError, ShapeError, Tensor
 
 
 def param(values, label="x"):
+    """A float64 Tensor that requires grad."""
     return Tensor(np.asarray(values, dtype=np.float64), requires_grad=True, label=label)
 
 
@@ -116,6 +117,7 @@ def test_numpy_ufuncs_and_reductions_are_recorded_like_the_methods():
     J.backward()
 
     def reference(v):
+        """The same cost written with autograd.numpy."""
         return anp.sum(anp.exp(v) * anp.maximum(v, 0.0) + anp.dot(np.ones((2, 2)), v))
 
     np.testing.assert_allclose(J.item(), reference(values))

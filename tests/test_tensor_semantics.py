@@ -257,6 +257,7 @@ def test_matmul_backward_is_asked_only_for_the_needed_gradient(monkeypatch):
     original = OPS["matmul"].vjp
 
     def spy(g, saved, needs):
+        """The matmul VJP, recording which gradients it was asked for."""
         calls.append(tuple(needs))
         grads = original(g, saved, needs)
         assert [grad is None for grad in grads] == [not need for need in needs]  # nothing for constants
@@ -383,6 +384,7 @@ def test_no_grad_as_decorator_and_the_update_step():
 
     @ag.no_grad()
     def step():
+        """A gradient-descent step, not recorded."""
         return W - 0.1 * W.grad
 
     new = step()

@@ -17,12 +17,14 @@ from autograd_lite import Scalar, Tensor
 
 @pytest.fixture(autouse=True)
 def no_numpy_warning_escapes():
+    """A NumPy RuntimeWarning from inside the library fails the test."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         yield
 
 
 def param(values):
+    """A float64 Tensor that requires grad."""
     return Tensor(np.asarray(values, dtype=np.float64), requires_grad=True, label="x")
 
 

@@ -91,6 +91,7 @@ def value_text(node: Node) -> str:
 
 
 def array_text(array: np.ndarray) -> str:
+    """Shape, dtype and the values (small arrays) or their mean, min and max."""
     shape = "×".join(map(str, array.shape)) if array.shape else "scalar"
     dtype = f" {array.dtype}"
     if array.ndim == 0:
@@ -118,6 +119,7 @@ def grad_name(node: Node, name: str, root_name: str) -> str:
 
 
 def grad_text(node: Node) -> str | None:
+    """A node's gradient as text, or None before a backward pass reaches it."""
     grad = node.grad
     if grad is None:
         return None

@@ -37,6 +37,7 @@ def _inputs(assignments: Sequence[str]) -> dict[str, float]:
 
 
 def graph_command(args: argparse.Namespace) -> int:
+    """``autograd-lite graph``: run a program, print its derivatives, write the diagram."""
     from .. import viz
 
     program = run_program(args.program, _inputs(args.set or []))
@@ -62,6 +63,7 @@ def graph_command(args: argparse.Namespace) -> int:
 
 
 def train_command(args: argparse.Namespace) -> int:
+    """``autograd-lite train``: run one of the course's models and save its plots."""
     from ..nn import course
 
     default = {"planar": 10_000, "logreg": 2000, "deep": 2500}[args.model]
@@ -82,6 +84,7 @@ def train_command(args: argparse.Namespace) -> int:
 
 
 def demo_command(args: argparse.Namespace) -> int:
+    """``autograd-lite demo``: the main job, written into one folder."""
     from .demo import run_demo
 
     index = run_demo(Path(args.out), iterations=args.iterations, progress=args.progress)
@@ -93,6 +96,7 @@ def demo_command(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
     parser = argparse.ArgumentParser(
         prog="autograd-lite",
         description="Reverse-mode autodiff you can read: computation graphs, the chain rule, small nets.",
@@ -136,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line on ``argv``; returns the exit code (2 for an error, printed as one line)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

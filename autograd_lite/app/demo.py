@@ -16,6 +16,10 @@ from ..course import course_graph
 
 
 def run_demo(out: Path, iterations: int = 10_000, progress: bool | None = None, stream=None) -> Path:
+    """Write the course's diagrams, a trained planar network and ``index.html`` into ``out``.
+
+    Returns the path of ``index.html``.
+    """
     from .. import viz
     from ..nn import binary_cross_entropy, course, datasets
     from ..tensor import Tensor

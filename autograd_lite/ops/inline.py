@@ -67,6 +67,7 @@ class _PasteKernelCalls(ast.NodeTransformer):
         self.xp, self.kernel = xp, kernel
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
+        """A kernel call with a one-expression body becomes that expression."""
         self.generic_visit(node)
         function = node.func
         if not (isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name)):
@@ -88,6 +89,7 @@ class _Substitute(ast.NodeTransformer):
         self.replace = replace
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
+        """A parameter becomes the argument it was called with."""
         return copy.deepcopy(self.replace.get(node.id, node))
 
 

@@ -208,6 +208,7 @@ def elementwise(
     """
 
     def define(rule: Callable) -> Op:
+        """Register ``rule`` as an op, with everything derived from it."""
         name, arity = rule.__name__.rstrip("_"), rule.__code__.co_argcount - 1  # the values, after xp
         forward, vjp = functools.partial(rule, arrays), _ELEMENTWISE_VJPS.get(arity)
         deferred = deferred_functions(rule, arrays) if params is None and not takes_needs else None

@@ -104,6 +104,7 @@ _reduction(
 
 def _extreme(pick):
     def forward(a, axis, keepdims):
+        """The largest or smallest element over ``axis``, keeping what the backward needs."""
         out = pick(a, axis=axis, keepdims=keepdims)
         return out, (a, out, axis, keepdims)
 
