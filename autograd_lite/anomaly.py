@@ -1,41 +1,66 @@
-"""Anomaly mode: ``with detect_anomaly():`` stops at the first op whose output or gradient has nan or inf."""
+"""Non-finite numbers: IEEE results by default, and an anomaly mode that stops at the first one.
+
+An op outside its domain (``log`` of a negative) raises ``DomainError``. Otherwise ops give what IEEE
+arithmetic gives, as Python floats (and so Scalars) and PyTorch do: ``exp(1000)`` is inf, ``inf - inf``
+is nan, silently, for both payloads: NumPy's RuntimeWarnings about them, raised inside the library,
+are not shown. ``with detect_anomaly():`` stops at the first op whose output or gradient has nan or
+inf, naming it.
+"""
 
 from __future__ import annotations
 
-import threading
+import warnings
 
 import numpy as np
 
-from .graph import Switch
-from .messages import name_of, operand_list, shape_of
+from .graph import Switch, _anomaly
+from .messages import name_of, shape_of
 
-
-class _AnomalyMode(threading.local):
-    enabled = False
-
-
-_anomaly = _AnomalyMode()
+# NumPy's "overflow encountered in exp" and the like, raised from the library's own code only
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"autograd_lite(\.|$)")
 
 
 class detect_anomaly(Switch):
-    """Within this context, the first op whose output or gradient has nan or inf raises, naming the op."""
+    """Within this context, the first op whose output or gradient has nan or inf raises, naming the op.
+
+    For Scalar and Tensor graphs alike: the forward check runs as each op is recorded, the backward
+    check after each node hands its gradient to its parents.
+    """
 
     __slots__ = ()
     state, value = _anomaly, True
 
 
-def check_finite(node, fn, operands) -> None:
+def check_finite(node, op, operands) -> None:
     """Raise FloatingPointError if the op's output has nan or inf."""
     if not np.all(np.isfinite(node.data)):
         bad = "nan" if np.isnan(node.data).any() else "inf"
-        raise FloatingPointError(f"detect_anomaly: {fn.name}({operand_list(operands)}) produced {bad}")
+        raise FloatingPointError(f"detect_anomaly: {op.name}({_operands(operands)}) produced {bad}")
 
 
-def check_gradients(fn, parents, grads) -> None:
-    """Raise FloatingPointError if a gradient the op's backward gave has nan or inf."""
-    for parent, grad in zip(parents, grads):
-        if grad is not None and not np.all(np.isfinite(grad)):
-            raise FloatingPointError(
-                f"detect_anomaly: the backward of {fn.name} produced nan or inf "
-                f"for {name_of(parent)} {shape_of(parent)}"
-            )
+def checked_backprop(order, retain_graph: bool) -> None:
+    """The backward pass, stopping at the first node whose backward step gives a parent nan or inf."""
+    root = order[0]
+    if not _finite(root._g):
+        raise FloatingPointError("detect_anomaly: the gradient given to backward() has nan or inf")
+    for node in order:
+        op, parents = node._op, node._parents
+        node._backprop(retain_graph)
+        for parent in parents:
+            if parent.requires_grad and not _finite(parent._g):
+                raise FloatingPointError(
+                    f"detect_anomaly: the backward of {op.name} produced nan or inf "
+                    f"for {_operands((parent,))}"
+                )
+
+
+def _finite(g) -> bool:
+    return g is None or bool(np.all(np.isfinite(g)))
+
+
+def _operands(operands) -> str:
+    """``x (2,)`` for a Tensor, ``x = 1000.0`` for a Scalar."""
+    return ", ".join(
+        f"{name_of(x)} = {x.data!r}" if type(x.data) is float else f"{name_of(x)} {shape_of(x)}"
+        for x in operands
+    )

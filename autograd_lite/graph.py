@@ -49,6 +49,13 @@ class _GradMode(threading.local):
 _grad_mode = _GradMode()
 
 
+class _AnomalyMode(threading.local):
+    enabled = False  # set by ``detect_anomaly`` (anomaly.py)
+
+
+_anomaly = _AnomalyMode()
+
+
 def is_grad_enabled() -> bool:
     """True when new ops are recorded on the graph (False inside ``no_grad()``)."""
     return _grad_mode.enabled
@@ -203,8 +210,13 @@ def backward(root: Node, grad=None, retain_graph: bool = False) -> None:
     order = topological_order(root)
     root._seed(grad)
     try:
-        for node in order:  # children before parents: each node's gradient is complete when reached
-            node._backprop(retain_graph)
+        if _anomaly.enabled:
+            from .anomaly import checked_backprop
+
+            checked_backprop(order, retain_graph)
+        else:
+            for node in order:  # children before parents: each node's gradient is complete when reached
+                node._backprop(retain_graph)
     except BaseException:
         for node in order:
             node._clear_pass()

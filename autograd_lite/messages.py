@@ -36,3 +36,55 @@ def explain(op, operands, error: Exception) -> str:
     if "broadcast" in str(error):
         return f"{head}: shapes cannot be broadcast together"
     return f"{head}: {error}"
+
+
+def domain_problem(op, operands, values, needs) -> str | None:
+    """What is wrong if the values lie outside ``op``'s domain, else None; one rule for both payloads.
+
+    A Scalar: ``log(a): a = -2.0 is not > 0``. A Tensor also says how many values are outside and
+    where the first one is: ``log(A2): 2 of 400 values are outside its domain; the first: A2[0, 17] =
+    -0.5 is not > 0``.
+    """
+    for outside, message in op.domain.rules:
+        bad = outside(*values, needs)
+        if bad is False:  # a Scalar inside the domain (the common case, checked first)
+            continue
+        if bad is True:
+            return f"{_call(op, operands)}: " + message.format(*[_shown(x, x.data) for x in operands])
+        bad = np.asarray(bad)
+        if not bad.any():
+            continue
+        first = np.unravel_index(np.argmax(bad), bad.shape)  # the first True, in reading order
+        shown = [_shown(x, np.broadcast_to(v, bad.shape)[first], first) for x, v in zip(operands, values)]
+        count = int(np.count_nonzero(bad))
+        return (
+            f"{_call(op, operands)}: {count} of {bad.size} values {'is' if count == 1 else 'are'} "
+            "outside its domain; the first: "
+            + message.format(*shown)
+        )
+    return None
+
+
+def _call(op, operands) -> str:
+    names = [_name(x) for x in operands]
+    if len(operands) == 2 and op.symbol is not None:
+        return f"{op.name}({names[0]} {op.symbol} {names[1]})"
+    return f"{op.name}({', '.join(names)})"
+
+
+def _name(node) -> str:
+    """A label, else an unnamed number's value (``2.0``), else the op that made it."""
+    if node.label is None and node._op is None and np.ndim(node.data) == 0:
+        return repr(float(node.data))
+    return name_of(node)
+
+
+def _shown(node, value, index=()) -> str:
+    """``a = -2.0``, ``A2[0, 17] = -0.5``, or just ``2.0`` for an unnamed number."""
+    name = _name(node)
+    value = float(value)
+    if np.ndim(node.data) and index:
+        name += f"[{', '.join(map(str, index))}]"
+    elif name == repr(value):
+        return name
+    return f"{name} = {value!r}"

@@ -23,8 +23,10 @@ import operator
 import textwrap
 from numbers import Real
 
+from .anomaly import check_finite
 from .errors import DomainError
-from .graph import FREED, Node, _creation_numbers, _grad_mode
+from .graph import FREED, Node, _anomaly, _creation_numbers, _grad_mode
+from .messages import domain_problem
 from .ops import OPS, Op, floats, install_methods
 from .ops.inline import compile_function, paste_rule, rule_text
 
@@ -48,6 +50,8 @@ def _record(value: float, parents: tuple, local: tuple, op: Op) -> Scalar:
                 out._parents = parents
                 out._saved = local
                 out._op = op
+                if value - value != 0.0 and _anomaly.enabled:  # inf or nan, and someone asked to stop there
+                    check_finite(out, op, parents)
                 return out
             break
     out.grad = None
@@ -66,9 +70,9 @@ def _apply(op: Op, operands: tuple) -> Scalar:
         return _record(value, operands, local, op)
     needs = _needs(operands)
     if op.domain is not None:
-        problem = op.domain.problem(values, needs)
+        problem = domain_problem(op, operands, values, needs)
         if problem is not None:
-            raise DomainError(_domain_message(op, operands, problem))
+            raise DomainError(problem)
     value, local = op.scalar(*values, needs=needs) if op.takes_needs else op.scalar(*values)
     return _record(value, operands, local, op)
 
@@ -76,20 +80,6 @@ def _apply(op: Op, operands: tuple) -> Scalar:
 def _needs(operands: tuple) -> tuple:
     """Which operands will get a gradient (none under ``no_grad``)."""
     return tuple([x.requires_grad and _grad_mode.enabled for x in operands])
-
-
-def _domain_message(op: Op, operands: tuple, problem: str) -> str:
-    names = [_name(x) for x in operands]
-    shown = [f"{n} = {x.data!r}" if n != repr(x.data) else n for n, x in zip(names, operands)]
-    if len(operands) == 2 and op.symbol is not None:
-        call = f"{op.name}({names[0]} {op.symbol} {names[1]})"
-    else:
-        call = f"{op.name}({', '.join(names)})"
-    return f"{call}: " + problem.format(*shown)
-
-
-def _name(x: Scalar) -> str:
-    return x.label if x.label is not None else repr(x.data)
 
 
 def _constant(value) -> Scalar:
@@ -290,7 +280,7 @@ def _inlined_method(op: Op, operands: tuple[str, ...]):
     if op.domain is not None or op.takes_needs:
         return None
     template = _BINARY if len(operands) == 2 else _UNARY
-    namespace = {"__name__": "Scalar", "Scalar": Scalar, "_operand": _operand, "_record": _record}
+    namespace = {"__name__": __name__, "Scalar": Scalar, "_operand": _operand, "_record": _record}
     return paste_rule(op, operands, template, namespace, floats)
 
 

@@ -18,11 +18,11 @@ from numbers import Real
 
 import numpy as np
 
-from .anomaly import _anomaly, check_finite, check_gradients
+from .anomaly import check_finite
 from .broadcast import unbroadcast
-from .errors import BackwardError, ShapeError
-from .graph import FREED, Node, _creation_numbers, _grad_mode
-from .messages import explain, name_of, shape_of
+from .errors import BackwardError, DomainError, ShapeError
+from .graph import FREED, Node, _anomaly, _creation_numbers, _grad_mode
+from .messages import domain_problem, explain, name_of, shape_of
 from .ops import OPS, Op, arrays, install_methods
 from .ops.inline import paste_rule
 from .saved import lock_saved_leaves
@@ -141,8 +141,6 @@ class Tensor(Node):
             return
         parents = self._parents
         grads = op.vjp(g, self._saved, self._needs)
-        if _anomaly.enabled:
-            check_gradients(op, parents, grads)
         for parent, grad in zip(parents, grads):
             if grad is not None and parent.requires_grad:
                 parent._receive(grad)
@@ -336,12 +334,18 @@ def apply(op: Op, operands: tuple, params: dict | None = None) -> Tensor:
     op, the operands' labels and their shapes.
     """
     forward, count = op.forward, len(operands)
+    if op.domain is not None:  # log, sqrt, /, **: the library's error, as for a Scalar, not NaN and a warning
+        needs = tuple([x.requires_grad and _grad_mode.enabled for x in operands])
+        problem = domain_problem(op, operands, [x.data for x in operands], needs)
+        if problem is not None:
+            raise DomainError(problem)
     try:
         if count == 2:  # unpacked by hand: the infix ops are the hot path of a training step
             a, b = operands
             needs = (a.requires_grad, b.requires_grad)
             if op.takes_needs:  # it can skip the derivatives nobody needs (x ** 2 needs no ln x)
-                params = {**(params or {}), "needs": needs}
+                wanted = needs if _grad_mode.enabled else (False, False)
+                params = {**(params or {}), "needs": wanted}
             out, saved = forward(a.data, b.data) if params is None else forward(a.data, b.data, **params)
         elif count == 1:
             (a,) = operands
@@ -542,10 +546,10 @@ _BINARY = (
 
 def _inlined_method(op: Op, operands: tuple[str, ...]):
     """The method of an elementwise op with its rule pasted in: what ``apply`` does, without the calls."""
-    if not op.elementwise or op.takes_needs:
-        return None
+    if not op.elementwise or op.takes_needs or op.domain is not None:
+        return None  # apply checks the domain
     namespace = {
-        "__name__": "Tensor",
+        "__name__": __name__,
         "Tensor": Tensor,
         "ShapeError": ShapeError,
         "explain": explain,

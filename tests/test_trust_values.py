@@ -169,3 +169,120 @@ def test_gradcheck_passes_a_correct_float32_function_and_still_catches_a_wrong_o
     assert ag.gradcheck(lambda t: (t * t).sum(), [x])  # float64's step gave "analytic 4.0, numeric 3.81"
     with pytest.raises(ag.GradcheckError):
         ag.gradcheck(lambda t: (t * t.detach()).sum(), [x])  # half the true gradient
+
+
+# --- domains: one rule for both payloads -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make_scalar", "make_tensor", "problem"),
+    [
+        (lambda x: x.log(), lambda x: x.log(), "is not > 0"),
+        (lambda x: x.sqrt(), lambda x: x.sqrt(), "is negative"),
+        (lambda x: x.log1p(), lambda x: x.log1p(), "is not > -1"),
+        (lambda x: x ** 0.5, lambda x: x ** 0.5, "is negative and exponent 0.5 is not an integer"),
+    ],
+    ids=["log", "sqrt", "log1p", "pow"],
+)
+def test_a_tensor_outside_the_domain_raises_the_scalar_error_with_count_and_first_index(
+    make_scalar, make_tensor, problem
+):
+    with pytest.raises(ag.DomainError, match=problem):
+        make_scalar(Scalar(-1.5, label="x"))
+    x = Tensor([[1.0, 2.0, -1.5], [0.5, -3.0, 4.0]], requires_grad=True, label="x")
+    with pytest.raises(ag.DomainError) as error:
+        make_tensor(x)
+    message = str(error.value)
+    assert "2 of 6 values are outside its domain" in message
+    assert "[0, 2] = " in message and problem in message
+
+
+def test_a_zero_divisor_in_a_tensor_is_named_by_label_and_index():
+    message = r"div\(n / d\): 1 of 3 values is outside .* d\[1\] = 0.0 is zero"
+    with pytest.raises(ag.DomainError, match=message):
+        Tensor([1.0, 2.0, 3.0], label="n") / Tensor([1.0, 0.0, 2.0], requires_grad=True, label="d")
+
+
+def test_nan_is_inside_every_domain_and_propagates():
+    assert math.isnan(Scalar(math.nan).log().data)
+    out = Tensor([math.nan, 1.0], requires_grad=True).log()
+    assert math.isnan(out.data[0]) and out.data[1] == 0.0
+
+
+def test_a_negative_base_to_a_tensor_exponent_under_no_grad_is_fine_as_for_a_scalar():
+    base = Tensor([-2.0], requires_grad=True)
+    with ag.no_grad():
+        assert (base ** Tensor([2.0], requires_grad=True)).data.tolist() == [4.0]
+
+
+# --- extreme finite inputs: IEEE results, no warning, on both payloads --------------------------------------
+
+EXTREMES = [1000.0, -1000.0, 1e-8, -1e-8, 0.0]  # exp overflows; no product of them does
+
+
+@pytest.mark.parametrize("name", [n for n, op in ag.ops.OPS.items() if op.elementwise and op.arity == 1])
+def test_every_unary_op_at_extreme_finite_inputs_gives_ieee_results_and_no_warning(name):
+    op = ag.ops.OPS[name]
+    for value in EXTREMES:
+        if op.domain is not None and op.domain.rules[0][0](value, (True,)):
+            continue  # outside the domain: a DomainError, tested above
+        scalar = Scalar(value)
+        scalar_out = getattr(scalar, op.method)()
+        scalar_out.backward()
+        if op.forward is None:
+            continue
+        tensor = Tensor([value], requires_grad=True)
+        tensor_out = getattr(tensor, op.method)()
+        tensor_out.sum().backward()
+        np.testing.assert_array_equal(tensor_out.data, [scalar_out.data], err_msg=f"{name}({value})")
+        np.testing.assert_array_equal(tensor.grad, [scalar.grad], err_msg=f"d {name}({value})")
+
+
+def test_sin_and_cos_of_infinity_are_nan_on_a_scalar_not_a_math_error():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NumPy may say so for the Tensor: not the point here
+        for name in ("sin", "cos"):
+            assert math.isnan(getattr(Scalar(math.inf), name)().data)
+
+
+def test_overflow_warnings_from_non_finite_inputs_do_not_reach_a_script(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import numpy as np\n"
+        "from autograd_lite import Tensor\n"
+        "x = Tensor([np.inf, -np.inf, 1.0], requires_grad=True)\n"
+        "y = (x - x) + x.sin() + x.gelu() + x * 0.0 + Tensor([1e-320], requires_grad=True).reciprocal()\n"
+        "y.sum().backward()\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-W", "default", str(script)], capture_output=True, text=True)
+    assert done.stdout == "ok\n" and done.stderr == ""
+
+
+# --- detect_anomaly on Scalar graphs ----------------------------------------------------------------------
+
+
+def test_detect_anomaly_stops_a_scalar_op_that_overflows():
+    x = Scalar(1000.0, label="x")
+    x.exp()  # off: inf, silently, as IEEE gives
+    with ag.detect_anomaly(), pytest.raises(FloatingPointError, match=r"exp\(x = 1000.0\) produced inf"):
+        x.exp()
+
+
+def test_detect_anomaly_stops_a_scalar_op_that_makes_nan():
+    i = Scalar(math.inf, label="i")
+    message = r"sub\(i = inf, i = inf\) produced nan"
+    with ag.detect_anomaly(), pytest.raises(FloatingPointError, match=message):
+        i - i
+
+
+def test_detect_anomaly_stops_a_scalar_backward_step_that_makes_inf():
+    z = Scalar(0.0, label="z")
+    with ag.detect_anomaly():
+        y = z.sqrt()  # sqrt(0) = 0 is fine; its slope 1/(2 sqrt 0) is not
+        with pytest.raises(FloatingPointError, match="the backward of sqrt produced nan or inf for z"):
+            y.backward()
+    assert z.grad == 0.0  # the failed pass left nothing behind

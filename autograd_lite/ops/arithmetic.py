@@ -30,16 +30,12 @@ def mul(xp, a, b):
     return a * b, (b, a)  # d(ab)/da = b, d(ab)/db = a
 
 
-def _nonzero_divisor(values, needs):
-    return "divisor {1} is zero" if values[1] == 0.0 else None
-
-
 @elementwise(
     symbol="/",
     notation="{0}/{1}",
     method="__truediv__",
     partials=("1/{1}", "-{0}/{1}²"),
-    domain=Domain(_nonzero_divisor, ((-3.0, 3.0), (0.5, 3.0))),
+    domain=Domain((lambda a, b, needs: b == 0.0, "divisor {1} is zero"), ranges=((-3.0, 3.0), (0.5, 3.0))),
     takes_needs=True,
     program=True,
 )
@@ -49,15 +45,18 @@ def div(xp, a, b, *, needs):
     return out, (1 / b if needs[0] else None, -out / b if needs[1] else None)  # -a/b² = -out/b
 
 
-def _power_domain(values, needs):
-    base, exponent = values
-    if base < 0.0 and not float(exponent).is_integer():
-        return "base {0} is negative and exponent {1} is not an integer"
-    if base == 0.0 and exponent < 0.0:
-        return "base {0} is zero and exponent {1} is negative"
-    if base < 0.0 and needs[1]:
-        return "{0} must be >= 0 to differentiate with respect to the exponent {1}"
-    return None
+_POWER_DOMAIN = Domain(
+    (
+        lambda a, b, needs: (a < 0.0) & (b % 1.0 != 0.0),  # (-8) ** 0.5 is not a real number
+        "base {0} is negative and exponent {1} is not an integer",
+    ),
+    (lambda a, b, needs: (a == 0.0) & (b < 0.0), "base {0} is zero and exponent {1} is negative"),
+    (
+        lambda a, b, needs: needs[1] & (a < 0.0),  # d(a^b)/db = a^b ln a
+        "{0} must be >= 0 to differentiate with respect to the exponent {1}",
+    ),
+    ranges=((0.3, 3.0), (-2.0, 2.0)),
+)
 
 
 @elementwise(
@@ -65,7 +64,7 @@ def _power_domain(values, needs):
     notation="{0}**{1}",
     method="__pow__",
     partials=("{1}·{0}^({1}-1)", "{out}·ln {0}"),
-    domain=Domain(_power_domain, ((0.3, 3.0), (-2.0, 2.0))),
+    domain=_POWER_DOMAIN,
     takes_needs=True,
     program=True,
 )

@@ -9,9 +9,6 @@ import numpy as np
 from numpy import (  # noqa: F401,E501
     clip,
     cos,
-    divide,
-    exp,
-    expm1,
     inf,
     log,
     log1p,
@@ -27,6 +24,24 @@ from numpy import (  # noqa: F401,E501
 
 def __getattr__(name: str):
     return getattr(np, name)
+
+
+def exp(a):
+    """e^a; inf where it overflows, as IEEE (and a Scalar) gives, without a warning."""
+    with np.errstate(over="ignore"):
+        return np.exp(a)
+
+
+def expm1(a):
+    """e^a - 1; inf where it overflows, without a warning."""
+    with np.errstate(over="ignore"):
+        return np.expm1(a)
+
+
+def divide(a, b):
+    """a / b where b may be 0 (the caller wants inf there, e.g. the slope of sqrt at 0), without a warning."""
+    with np.errstate(divide="ignore"):
+        return np.divide(a, b)
 
 
 def power(a, b):

@@ -9,7 +9,7 @@ plus the few NumPy functions rules use. Any other name comes from ``math``.
 from __future__ import annotations
 
 import math
-from math import cos, expm1, inf, log1p, sin, tanh  # noqa: F401  (used by the rules as xp.tanh, ...)
+from math import inf, log1p, tanh  # noqa: F401  (used by the rules as xp.tanh, ...)
 
 _nan = math.nan
 
@@ -49,6 +49,30 @@ def exp(a):
         return math.exp(a)
     except OverflowError:
         return inf
+
+
+def expm1(a):
+    """e^a - 1; inf where it overflows."""
+    try:
+        return math.expm1(a)
+    except OverflowError:
+        return inf
+
+
+def sin(a):
+    """sin a; NaN at ±inf, as IEEE gives (``math.sin`` raises there)."""
+    try:
+        return math.sin(a)
+    except ValueError:
+        return _nan
+
+
+def cos(a):
+    """cos a; NaN at ±inf."""
+    try:
+        return math.cos(a)
+    except ValueError:
+        return _nan
 
 
 def log(a):

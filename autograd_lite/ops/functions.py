@@ -18,14 +18,18 @@ def exp(xp, a):
     return out, (out,)  # d e^a/da = e^a
 
 
-@elementwise(partials=("1/{0}",), domain=Domain.where(lambda a: a > 0.0, "{0} is not > 0", 0.2), program=True)
+@elementwise(
+    partials=("1/{0}",), domain=Domain.outside(lambda a, needs: a <= 0.0, "{0} is not > 0", 0.2), program=True
+)
 def log(xp, a):
     """Natural logarithm, the course's ln a; a must be > 0."""
     return xp.log(a), (1 / a,)  # d ln a/da = 1/a
 
 
 @elementwise(
-    partials=("1/(2{out})",), domain=Domain.where(lambda a: a >= 0.0, "{0} is negative", 0.2), program=True
+    partials=("1/(2{out})",),
+    domain=Domain.outside(lambda a, needs: a < 0.0, "{0} is negative", 0.2),
+    program=True,
 )
 def sqrt(xp, a):
     """Square root; a must be >= 0."""
@@ -100,7 +104,9 @@ def cos(xp, a):
 
 
 @elementwise(
-    partials=("1/(1 + {0})",), domain=Domain.where(lambda a: a > -1.0, "{0} is not > -1", -0.8), program=True
+    partials=("1/(1 + {0})",),
+    domain=Domain.outside(lambda a, needs: a <= -1.0, "{0} is not > -1", -0.8),
+    program=True,
 )
 def log1p(xp, a):
     """ln(1 + a), accurate for small a; a must be > -1."""
@@ -127,7 +133,9 @@ def square(xp, a):
 
 
 @elementwise(
-    partials=("-{out}²",), domain=Domain.where(lambda a: a != 0.0, "{0} is zero", 0.3), program=True
+    partials=("-{out}²",),
+    domain=Domain.outside(lambda a, needs: a == 0.0, "{0} is zero", 0.3),
+    program=True,
 )
 def reciprocal(xp, a):
     """1/a; a must not be 0."""

@@ -191,7 +191,8 @@ def paste_rule(op, operands: tuple[str, ...], template: str, namespace: dict, ke
         needs=f"({', '.join(f'{x}.requires_grad' for x in operands)}{',' if len(operands) == 1 else ''})",
         rule=f"\n{indent}".join(lines),
     )
-    filename = f"<{namespace['__name__']} method from the {op.name} rule>"
+    payload = "Scalar" if "Scalar" in namespace else "Tensor"
+    filename = f"<{payload} method from the {op.name} rule>"
     return compile_function(source, filename, {**op.rule.__globals__, **namespace, text.xp: kernel, "op": op})
 
 

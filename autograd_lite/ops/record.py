@@ -31,20 +31,22 @@ OPS: dict[str, Op] = {}  # every op, by name, in the order the catalogue defines
 class Domain:
     """Where an op is defined (a record's ``domain`` is None where it is defined everywhere).
 
-    ``problem(values, needs)`` says what is wrong with Scalar inputs (a message over ``{0}``, ``{1}``:
-    the operands, shown by name and value), or None; ``ranges`` says where generated tests draw
-    each input from.
+    Each rule is ``(outside, message)``: ``outside(*values, needs)`` is true where the inputs are
+    outside the domain, written with operators both payloads share (``a <= 0.0`` is a bool for a
+    Scalar's float and a mask for a Tensor's array); ``message`` says what is wrong over ``{0}``,
+    ``{1}`` (the operands, shown by name and value). NaN is inside every domain: it propagates.
+    ``ranges`` says where generated tests draw each input from.
     """
 
-    __slots__ = ("problem", "ranges")
+    __slots__ = ("rules", "ranges")
 
-    def __init__(self, problem: Callable, ranges: tuple = ((-3.0, 3.0),)) -> None:
-        self.problem, self.ranges = problem, ranges
+    def __init__(self, *rules: tuple[Callable, str], ranges: tuple = ((-3.0, 3.0),)) -> None:
+        self.rules, self.ranges = rules, ranges
 
     @classmethod
-    def where(cls, holds: Callable, message: str, low: float, high: float = 3.0) -> Domain:
-        """A one-input domain: ``holds(a)`` must be true, e.g. ``Domain.where(lambda a: a > 0, ...)``."""
-        return cls(lambda values, needs: None if holds(*values) else message, ((low, high),))
+    def outside(cls, outside: Callable, message: str, low: float, high: float = 3.0) -> Domain:
+        """A one-input domain, e.g. ``Domain.outside(lambda a, needs: a <= 0.0, "{0} is not > 0", 0.2)``."""
+        return cls((outside, message), ranges=((low, high),))
 
 
 class Op:

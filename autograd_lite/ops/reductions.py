@@ -52,7 +52,7 @@ def _restore_axes(g, axis, keepdims: bool):
 
 
 def _sum(a, axis, keepdims):
-    return a.sum(axis=axis, keepdims=keepdims), (a.shape, axis, keepdims)
+    return np.add.reduce(a, axis=axis, keepdims=keepdims), (a.shape, axis, keepdims)
 
 
 def _sum_vjp(g, saved, needs):
@@ -79,10 +79,18 @@ SUM = structural(
 )
 
 
+def _count(shape: tuple, axis) -> int:
+    """How many elements a reduction over ``axis`` adds up into each result (the course's m)."""
+    if axis is None:
+        return math.prod(shape)
+    axes = axis if type(axis) is tuple else (axis,)
+    return math.prod([shape[i] for i in axes])
+
+
 def _mean(a, axis, keepdims):
-    out = a.mean(axis=axis, keepdims=keepdims)
-    count = a.size // max(np.size(out), 1) if a.size else 1
-    return out, (a.shape, axis, keepdims, count)
+    total = np.add.reduce(a, axis=axis, keepdims=keepdims)
+    count = _count(a.shape, axis)  # a mean over nothing is 0/0 = nan, as NumPy and PyTorch give
+    return total / count, (a.shape, axis, keepdims, count)
 
 
 def _mean_vjp(g, saved, needs):
@@ -138,10 +146,11 @@ def _spread_params(axis=None, keepdims: bool = False, ddof: int = 0, *, dim=None
 
 def _spread(a, axis, ddof):
     """a - mean(a), the variance (with the reduced axes kept) and its degrees of freedom."""
-    mean = a.mean(axis=axis, keepdims=True)
-    centered = a - mean
-    dof = a.size // max(mean.size, 1) - ddof
-    return centered, (centered * centered).sum(axis=axis, keepdims=True) / dof, dof
+    total = np.add.reduce(a, axis=axis, keepdims=True)
+    count = _count(a.shape, axis)
+    centered = a - total / count
+    dof = count - ddof
+    return centered, np.add.reduce(centered * centered, axis=axis, keepdims=True) / dof, dof
 
 
 def _var(a, axis, keepdims, ddof):
