@@ -80,7 +80,7 @@ def draw(
         edge_attr={"fontname": "Helvetica", "fontsize": "10", "arrowsize": "0.7"},
     )
     if title:
-        diagram.attr(label=_escape(title), labelloc="t")
+        diagram.attr(label=_title(title), labelloc="t")
     show_values, show_grads = view in ("forward", "both"), view in ("backward", "both")
 
     # where each node's edges attach: its own box, or the box of the collapsed module it belongs to
@@ -268,6 +268,11 @@ def _module_summary(module) -> str:
 
 def _is_scalar_like(node: Node) -> bool:
     return not hasattr(node.data, "shape") or node.data.shape == ()
+
+
+def _title(text: str) -> str:
+    """The diagram's title as plain text: never read as an HTML-like label, even as ``<b>x</b>``."""
+    return graphviz.nohtml(_escape(str(text)))
 
 
 def _escape(text: str) -> str:

@@ -5,18 +5,29 @@ autograd-lite graph "u = b*c; v = a + u; J = 3*v" --set a=5 b=3 c=2 [--backward|
 autograd-lite train planar|logreg|deep [--data DIR] [--plot DIR]
 autograd-lite example [--a 5 --b 3 --c 2]            the course's worked example, as text
 autograd-lite --version
+
+Every error is one line on stderr, ``autograd-lite COMMAND: error: ...``, with exit code 2; output
+paths are checked before any long work starts. When the reader of stdout goes away early
+(``autograd-lite example | head -1``), the command stops quietly with exit code 141, as a shell
+reports for a program stopped by a closed pipe (128 + SIGPIPE).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
 from ..course import worked_example
+from .paths import output_file, output_folder
 from .program import ProgramError, run_program
+
+EXIT_ERROR = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 # --- graph ----------------------------------------------------------------------------------------
 
@@ -24,11 +35,13 @@ from .program import ProgramError, run_program
 def _inputs(assignments: Sequence[str]) -> dict[str, float]:
     values = {}
     for item in assignments:
-        name, equals, text = item.partition("=")
+        typed, equals, text = item.partition("=")
+        name = unicodedata.normalize("NFKC", typed)  # as Python reads names in the program
         if not equals or not name.isidentifier():
             raise ProgramError(f"--set takes NAME=VALUE pairs, as in --set a=5 b=3; got {item!r}")
         if name in values:
-            raise ProgramError(f"--set {name}: given twice")
+            same = "" if typed == name else f" (the same name as {name})"
+            raise ProgramError(f"--set {typed}: given twice{same}")
         try:
             values[name] = float(text)
         except ValueError:
@@ -40,23 +53,43 @@ def graph_command(args: argparse.Namespace) -> int:
     """``autograd-lite graph``: run a program, print its derivatives, write the diagram."""
     from .. import viz
 
-    program = run_program(args.program, _inputs(args.set or []))
+    inputs = _inputs(args.set or [])
+    path, format = _graph_output(args)
+    program = run_program(args.program, inputs)
     J, root = program.output, program.output_name
     J.backward(retain_graph=True)
-    print(f"{root} = {J.data:g}")
+    lines = [f"{root} = {J.data:g}"]
     for name, node in program.names.items():
         if name != root:
-            print(f"  d{root}/d{name} = {node.grad:g}")
+            lines.append(f"  d{root}/d{name} = {node.grad:g}")
     view = "both" if args.both else "backward" if args.backward else "forward"
     if args.html:
-        path = viz.to_html(J, args.output or "graph.html")
-    elif args.format == "dot" and args.output is None:
-        print(viz.draw(J, view=view).source, end="")
-        return 0
+        viz.to_html(J, path)
+    elif path is None:
+        lines.append(viz.draw(J, view=view).source.rstrip("\n"))
     else:
-        path = viz.render(J, args.output or f"graph.{args.format or 'svg'}", format=args.format, view=view)
-    print(f"wrote {path}")
+        viz.render(J, path, format=format, view=view)
+    if path is not None:
+        lines.append(f"wrote {path}")
+    print("\n".join(lines))  # all at the end: a failed diagram leaves neither a file nor half the text
     return 0
+
+
+def _graph_output(args: argparse.Namespace) -> tuple[Path | None, str]:
+    """The file ``graph`` writes (None: DOT to stdout) and its format, checked before any work."""
+    if args.output is None:
+        if args.html:
+            return output_file("graph.html", "output"), "html"
+        if args.format == "dot":
+            return None, "dot"
+        return output_file(f"graph.{args.format or 'svg'}", "output"), args.format or "svg"
+    path = output_file(args.output, "-o")
+    if args.html:
+        return path, "html"
+    format = (args.format or path.suffix.lstrip(".") or "svg").lower()
+    if not path.suffix:  # the suffix viz.render would add
+        path = output_file(str(path.with_suffix(f".{format}")), "-o")
+    return path, format
 
 
 # --- train ------------------------------------------------------------------------------------------
@@ -68,13 +101,16 @@ def train_command(args: argparse.Namespace) -> int:
 
     default = {"planar": 10_000, "logreg": 2000, "deep": 2500}[args.model]
     iterations = default if args.iterations is None else args.iterations
+    plot = None
+    if args.plot is not None:  # checked now, so that a long run is not lost at the end
+        plot = output_folder(args.plot, "--plot")
+        _require_matplotlib()
     if args.model == "planar":
-        result = course.planar(iterations=iterations, plot=args.plot, progress=args.progress)
+        result = course.planar(iterations=iterations, plot=plot, progress=args.progress)
     elif args.model == "logreg":
-        result = course.logistic_regression(args.data, iterations=iterations, plot=args.plot)
+        result = course.logistic_regression(args.data, iterations=iterations, plot=plot)
     else:
-        layers = tuple(int(n) for n in args.layers.split(","))
-        result = course.deep_network(args.data, layers, iterations=iterations, plot=args.plot)
+        result = course.deep_network(args.data, args.layers, iterations=iterations, plot=plot)
     for path in result.plots:
         print(f"saved {path}")
     return 0
@@ -87,12 +123,49 @@ def demo_command(args: argparse.Namespace) -> int:
     """``autograd-lite demo``: the main job, written into one folder."""
     from .demo import run_demo
 
-    index = run_demo(Path(args.out), iterations=args.iterations, progress=args.progress)
+    out = output_folder(args.out, "--out")
+    index = run_demo(out, iterations=args.iterations, progress=args.progress)
     print(f"\nOpen {index} in a browser to see everything.")
     return 0
 
 
+def _require_matplotlib() -> None:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise ImportError("--plot needs matplotlib: pip install 'autograd-lite[plot]'") from None
+
+
 # --- parser -------------------------------------------------------------------------------------------
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number >= 1")
+    return value
+
+
+def layer_sizes(text: str) -> tuple[int, ...]:
+    """argparse type: layer sizes such as ``12288,20,7,5,1`` (at least two, each >= 1)."""
+    parts = text.split(",")
+    if len(parts) < 2:
+        raise argparse.ArgumentTypeError(f"{text!r}: give two sizes or more, separated by commas: 12288,7,1")
+    sizes = []
+    for position, part in enumerate(parts, 1):
+        try:
+            size = int(part)
+        except ValueError:
+            what = "is empty" if not part.strip() else f"{part.strip()!r} is not a whole number"
+            raise argparse.ArgumentTypeError(f"{text!r}: size {position} {what}") from None
+        if size < 1:
+            raise argparse.ArgumentTypeError(f"{text!r}: size {position} is {size}; each size must be >= 1")
+        sizes.append(size)
+    return tuple(sizes)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--out", default="autograd-lite-demo", help="output folder (default: autograd-lite-demo)"
     )
-    demo.add_argument("--iterations", type=int, default=10_000, help="planar training iterations")
+    demo.add_argument("--iterations", type=positive_int, default=10_000, help="planar training iterations")
     demo.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="tqdm bar")
 
     graph = commands.add_parser("graph", help="draw the graph of a little program and its derivatives")
@@ -126,9 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="run one of the course's models")
     train.add_argument("model", choices=("planar", "logreg", "deep"))
     train.add_argument("--data", help="folder with the cat .h5 files (default: $AUTOGRAD_LITE_DATA)")
-    train.add_argument("--plot", type=Path, help="save plots here (needs matplotlib)")
-    train.add_argument("--layers", default="12288,20,7,5,1", help="layer_dims for 'deep'")
-    train.add_argument("--iterations", type=int, help="default: as the course")
+    train.add_argument("--plot", metavar="DIR", help="save plots in this folder (needs matplotlib)")
+    train.add_argument("--layers", type=layer_sizes, default="12288,20,7,5,1", help="layer_dims for 'deep'")
+    train.add_argument("--iterations", type=positive_int, help="default: as the course")
     train.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="tqdm bar")
 
     example = commands.add_parser("example", help="print the course's worked example J = 3(a + bc)")
@@ -140,18 +213,61 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line on ``argv``; returns the exit code (2 for an error, printed as one line)."""
+    """Run the command line on ``argv``; returns the exit code.
+
+    0: done; 2: an error, printed as one line on stderr; 141: stdout was closed early (a pipe).
+    """
+    try:
+        try:
+            return _main(argv)
+        finally:
+            if sys.stdout is not None:  # flushed here, so that a closed pipe is noticed in time
+                sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
-        return 2
+        return EXIT_ERROR
     if args.command == "example":
         print(worked_example(args.a, args.b, args.c))
         return 0
     handler = {"graph": graph_command, "train": train_command, "demo": demo_command}[args.command]
     try:
         return handler(args)
-    except (ProgramError, FileNotFoundError, ImportError, ValueError, RuntimeError) as error:
-        print(f"autograd-lite {args.command}: error: {error}", file=sys.stderr)
-        return 2
+    except BrokenPipeError:
+        raise
+    except OSError as error:  # last line of defence: paths are checked before the work starts
+        return _fail(args.command, _os_error_text(error, args.command))
+    except (ProgramError, ImportError, ValueError, RuntimeError) as error:
+        return _fail(args.command, str(error))
+
+
+def _fail(command: str, message: str) -> int:
+    """Print ``message`` as one line on stderr; returns the exit code for an error."""
+    text = " ".join(line.strip() for line in message.splitlines() if line.strip())
+    print(f"autograd-lite {command}: error: {text}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _os_error_text(error: OSError, command: str) -> str:
+    """``cannot write 'x': Is a directory``, or the error's own words when it names no file."""
+    if error.filename is None or not error.strerror:
+        return str(error)
+    verb = "open" if command == "train" else "write"  # train also reads data; the others only write
+    return f"cannot {verb} {str(error.filename)!r}: {error.strerror}"
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that Python's last flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (captured in tests)
+        pass

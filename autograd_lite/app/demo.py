@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import sys
+from numbers import Integral
 from pathlib import Path
 
 from ..course import course_graph
@@ -24,6 +25,8 @@ def run_demo(out: Path, iterations: int = 10_000, progress: bool | None = None, 
     from ..nn import binary_cross_entropy, course, datasets
     from ..tensor import Tensor
 
+    if isinstance(iterations, bool) or not isinstance(iterations, Integral) or iterations < 1:
+        raise ValueError(f"run_demo: iterations must be a whole number >= 1, not {iterations!r}")
     stream = stream or sys.stdout
     out.mkdir(parents=True, exist_ok=True)
     figures: list[tuple[str, str, str]] = []  # (title, file name, caption)

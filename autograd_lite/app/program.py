@@ -5,11 +5,15 @@ names, + - * / **, unary minus, numbers, names, and calls of the engine's functi
 flagged for programs, with their numeric parameters: ``leaky_relu(z, 0.1)``). No ``eval``, no
 attribute access, no imports, no other calls; limits on size and nesting. Every error says
 where: ``line 1, column 9: unknown input 'x' (give it a value with --set x=VALUE)``.
+
+The limits count what the program builds: each name, number, operation and call is one part, and
+a run of the same kind of operator (``a + b - c + d``, ``a*b/c``) is one level, not one per sign.
 """
 
 from __future__ import annotations
 
 import ast
+import math
 from dataclasses import dataclass
 
 from ..errors import DomainError
@@ -17,8 +21,10 @@ from ..ops import OPS
 from ..scalar import Scalar
 
 MAX_LENGTH = 2000  # characters
-MAX_DEPTH = 32  # nesting of expressions
-MAX_NODES = 500  # syntax tree nodes
+MAX_DEPTH = 32  # nesting of expressions (a run of + and -, or of * and /, is one level)
+MAX_NODES = 500  # names, numbers, operations, calls and statements
+MAX_NUMBER = 100  # characters in one number
+_CHAINS = {ast.Add: "+-", ast.Sub: "+-", ast.Mult: "*/", ast.Div: "*/"}  # left-associative runs
 _SYNTAX = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}  # Python's operators
 OPERATORS = {
     syntax: op
@@ -108,7 +114,8 @@ def _check(tree: ast.Module) -> None:
     while stack:
         node, depth, parent = stack.pop()
         located = node if hasattr(node, "lineno") else parent  # operators (not, ~) carry no position
-        count += 1
+        if isinstance(node, (ast.expr, ast.stmt)):  # not the markers Load, Store, Add...
+            count += 1
         if count > MAX_NODES:
             raise ProgramError(f"{_where(located)}: program too large (more than {MAX_NODES} parts)")
         if depth > MAX_DEPTH:
@@ -118,7 +125,15 @@ def _check(tree: ast.Module) -> None:
         problem = _problem(node)
         if problem:
             raise ProgramError(f"{_where(located)}: {problem}")
-        stack.extend((child, depth + 1, located) for child in ast.iter_child_nodes(node))
+        stack.extend((child, _depth(node, child, depth), located) for child in ast.iter_child_nodes(node))
+
+
+def _depth(node: ast.AST, child: ast.AST, depth: int) -> int:
+    """The child's level: the same as ``node``'s when it continues a run such as a + b - c."""
+    if isinstance(node, ast.BinOp) and child is node.left and isinstance(child, ast.BinOp):
+        if _CHAINS.get(type(node.op), "?") == _CHAINS.get(type(child.op)):
+            return depth
+    return depth + 1
 
 
 def _problem(node: ast.AST) -> str | None:
@@ -136,7 +151,7 @@ def _problem(node: ast.AST) -> str | None:
         return None
     if isinstance(node, ast.Constant):
         ok = isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
-        return None if ok else f"only numbers are allowed as constants, not {node.value!r}"
+        return _number_problem(node) if ok else f"only numbers are allowed as constants, not {node.value!r}"
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             return f"only these functions can be called: {', '.join(FUNCTIONS)}"
@@ -152,6 +167,19 @@ def _problem(node: ast.AST) -> str | None:
         return None
     what = {ast.Attribute: "attribute access", ast.Import: "import", ast.ImportFrom: "import"}.get(type(node))
     return f"not allowed here: {what or type(node).__name__}"
+
+
+def _number_problem(node: ast.Constant) -> str | None:
+    """A number written with too many characters, or too large for a float."""
+    if node.end_lineno == node.lineno and node.end_col_offset is not None:
+        length = node.end_col_offset - node.col_offset  # numbers are ASCII: bytes are characters
+        if length > MAX_NUMBER:
+            return f"number too long ({length} characters, at most {MAX_NUMBER})"
+    try:
+        finite = math.isfinite(float(node.value))
+    except OverflowError:
+        finite = False
+    return None if finite else "number too large (it does not fit in a float)"
 
 
 def _evaluate(node: ast.expr, names: dict[str, Scalar]):
@@ -173,8 +201,7 @@ def _evaluate(node: ast.expr, names: dict[str, Scalar]):
             operand = _evaluate(node.operand, names)
             return -operand if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.BinOp):
-            left, right = _evaluate(node.left, names), _evaluate(node.right, names)
-            return getattr(_as_scalar(left), OPERATORS[type(node.op)].method)(right)
+            return _evaluate_operations(node, names)
         if isinstance(node, ast.Call):
             argument = _as_scalar(_evaluate(node.args[0], names))
             params = [_number(parameter) for parameter in node.args[1:]]
@@ -184,6 +211,21 @@ def _evaluate(node: ast.expr, names: dict[str, Scalar]):
     except (OverflowError, ZeroDivisionError) as error:
         raise ProgramError(f"{_where(node)}: {error}") from None
     raise ProgramError(f"{_where(node)}: not allowed here: {type(node).__name__}")
+
+
+def _evaluate_operations(node: ast.BinOp, names: dict[str, Scalar]):
+    """``a + b - c + ...``: Python nests such a run to the left; walk it in a loop, not by recursion."""
+    run = [node]
+    while isinstance(run[-1].left, ast.BinOp):
+        run.append(run[-1].left)
+    value = _evaluate(run[-1].left, names)
+    for operation in reversed(run):  # innermost (leftmost) first
+        right = _evaluate(operation.right, names)
+        try:
+            value = getattr(_as_scalar(value), OPERATORS[type(operation.op)].method)(right)
+        except (DomainError, OverflowError, ZeroDivisionError) as error:
+            raise ProgramError(f"{_where(operation)}: {error}") from None
+    return value
 
 
 def _number(node: ast.AST) -> float | None:
