@@ -112,8 +112,21 @@ def data_directory(data_dir: str | os.PathLike | None = None) -> Path:
     return Path(data_dir)
 
 
+# Bounds for load_catvnoncat, checked before any data is read (the course's files hold 209 and 50 images).
+_CAT_IMAGE_SHAPE = (64, 64, 3)
+_CAT_MAX_IMAGES = 10_000  # X as float64 is then at most 10_000 * 12288 * 8 bytes, about 1 GB
+_CAT_MAX_BYTES = 1 << 30  # the most any one dataset may declare, uncompressed
+
+
 def load_catvnoncat(data_dir: str | os.PathLike | None = None) -> CatData:
-    """Read ``train_catvnoncat.h5`` and ``test_catvnoncat.h5``; X = images.reshape(m, -1).T / 255."""
+    """Read ``train_catvnoncat.h5`` and ``test_catvnoncat.h5``; X = images.reshape(m, -1).T / 255.
+
+    Each file must hold ``{split}_set_x`` (m, 64, 64, 3), uint8 (divided by 255) or floating point
+    already in [0, 1] (kept as it is); ``{split}_set_y`` (m,) integer labels 0 or 1; and ``list_classes``,
+    the two class names. Shapes, dtypes and declared sizes (at most 10,000 images, at most 1 GiB per
+    dataset uncompressed) are checked before any array is read. Each problem is one ValueError starting
+    ``load_catvnoncat: <path>``; a missing file is a FileNotFoundError.
+    """
     try:
         import h5py
     except ImportError:
@@ -128,22 +141,74 @@ def load_catvnoncat(data_dir: str | os.PathLike | None = None) -> CatData:
             raise FileNotFoundError(
                 f"load_catvnoncat: {path} not found (expected {split}_catvnoncat.h5 in {folder})"
             )
-        try:
-            with h5py.File(path, "r") as file:
-                images = np.array(file[f"{split}_set_x"])
-                labels = np.array(file[f"{split}_set_y"])
-                classes = [
-                    c.decode() if isinstance(c, bytes) else str(c) for c in np.array(file["list_classes"])
-                ]
-        except (OSError, KeyError) as error:
-            raise ValueError(f"load_catvnoncat: {path} is not the course's file ({error})") from None
-        if images.ndim != 4 or labels.ndim != 1 or images.shape[0] != labels.shape[0]:
+        arrays[split] = _read_cat_file(h5py, path, split)
+    (X_train, Y_train, classes), (X_test, Y_test, _) = arrays["train"], arrays["test"]
+    return CatData(X_train, Y_train, X_test, Y_test, classes)
+
+
+def _read_cat_file(h5py, path: Path, split: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """One course file as (X, Y, classes); every dataset's shape, dtype and size checked before reading."""
+    where = f"load_catvnoncat: {path}"
+    try:
+        file = h5py.File(path, "r")
+    except OSError as error:
+        raise ValueError(f"{where} is not the course's file (not HDF5: {error})") from None
+    with file:
+        names = (f"{split}_set_x", f"{split}_set_y", "list_classes")
+        datasets = {name: file.get(name) for name in names}
+        absent = [name for name, dataset in datasets.items() if not isinstance(dataset, h5py.Dataset)]
+        if absent:
+            held = ", ".join(sorted(file.keys())) or "nothing"
             raise ValueError(
-                f"load_catvnoncat: {path} holds images {images.shape} and labels {labels.shape}; "
-                "expected (m, 64, 64, 3) and (m,)"
+                f"{where} is not the course's file (no dataset {', '.join(absent)}; it holds {held})"
             )
-        arrays[split] = (
-            images.reshape(images.shape[0], -1).T / 255.0,
-            labels.reshape(1, -1).astype(np.float64),
-        )
-    return CatData(*arrays["train"], *arrays["test"], classes)
+        shapes = {name: dataset.shape or () for name, dataset in datasets.items()}  # None: no dataspace
+        for name, dataset in datasets.items():
+            declared = (dataset.size or 0) * dataset.dtype.itemsize
+            if declared > _CAT_MAX_BYTES:
+                raise ValueError(
+                    f"{where}: {name} declares {shapes[name]} {dataset.dtype}, {declared / 2**30:.1f} GiB "
+                    f"uncompressed; load_catvnoncat reads at most {_CAT_MAX_BYTES >> 30} GiB per dataset"
+                )
+        images, labels, classes = datasets.values()
+        image_shape, label_shape, classes_shape = shapes.values()
+        if image_shape[1:] != _CAT_IMAGE_SHAPE or label_shape != image_shape[:1]:
+            raise ValueError(
+                f"{where} holds images {image_shape} and labels {label_shape}; "
+                "expected (m, 64, 64, 3) and (m,): m images of 64x64x3 pixels and one label each"
+            )
+        if image_shape[0] > _CAT_MAX_IMAGES:
+            raise ValueError(
+                f"{where} declares {image_shape[0]} images; load_catvnoncat reads at most {_CAT_MAX_IMAGES}"
+            )
+        if not (images.dtype == np.uint8 or (images.dtype.kind == "f" and images.dtype.itemsize <= 8)):
+            raise ValueError(
+                f"{where}: images are {images.dtype}; expected uint8 (0-255) or floats in [0, 1]"
+            )
+        if labels.dtype.kind not in "biu":
+            raise ValueError(f"{where}: labels are {labels.dtype}; expected integers 0 or 1")
+        if classes_shape != (2,) or h5py.check_string_dtype(classes.dtype) is None:
+            raise ValueError(
+                f"{where}: list_classes is {classes_shape} {classes.dtype}; expected the two class names"
+            )
+        try:
+            labels, names = labels[()], classes[()]
+            wrong = np.unique(labels[(labels != 0) & (labels != 1)])
+            if wrong.size:
+                shown = ", ".join(map(str, wrong[:5])) + (", ..." if wrong.size > 5 else "")
+                raise ValueError(f"{where}: labels must be 0 or 1; found {shown}")
+            images = images[()]
+        except OSError as error:
+            raise ValueError(f"{where}: could not be read ({error})") from None
+    if images.dtype == np.uint8:
+        X = images.reshape(images.shape[0], -1).T / 255.0
+    else:
+        inside = (images >= 0) & (images <= 1)  # NaN is outside
+        if not inside.all():
+            raise ValueError(
+                f"{where}: float images must lie in [0, 1] (uint8 images are scaled by 1/255); "
+                f"{np.count_nonzero(~inside)} values do not"
+            )
+        X = images.reshape(images.shape[0], -1).T.astype(np.float64)
+    names = [c.decode(errors="replace") if isinstance(c, bytes) else str(c) for c in names]
+    return X, labels.reshape(1, -1).astype(np.float64), names

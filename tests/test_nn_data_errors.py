@@ -71,9 +71,9 @@ def h5py():
 
 
 def write_course_file(h5py, folder, split, m, seed=0):
-    """A tiny file in the course's layout: {split}_set_x (m, 4, 4, 3) uint8, {split}_set_y (m,), classes."""
+    """A tiny file in the course's layout: {split}_set_x (m, 64, 64, 3) uint8, {split}_set_y (m,), classes."""
     rng = np.random.RandomState(seed)
-    images = rng.randint(0, 256, size=(m, 4, 4, 3)).astype(np.uint8)
+    images = rng.randint(0, 256, size=(m, 64, 64, 3)).astype(np.uint8)
     labels = np.arange(m) % 2
     with h5py.File(folder / f"{split}_catvnoncat.h5", "w") as file:
         file[f"{split}_set_x"] = images
@@ -151,8 +151,8 @@ def test_missing_h5py_names_the_data_extra(monkeypatch, tmp_path):
 
 def check_fake(data, train, test):
     (train_images, train_labels), (test_images, _) = train, test
-    assert data.X_train.shape == (48, 5) and data.Y_train.shape == (1, 5)
-    assert data.X_test.shape == (48, 3) and data.Y_test.shape == (1, 3)
+    assert data.X_train.shape == (12288, 5) and data.Y_train.shape == (1, 5)
+    assert data.X_test.shape == (12288, 3) and data.Y_test.shape == (1, 3)
     np.testing.assert_array_equal(data.X_train, train_images.reshape(5, -1).T / 255.0)
     np.testing.assert_array_equal(data.X_test, test_images.reshape(3, -1).T / 255.0)
     np.testing.assert_array_equal(data.Y_train, [train_labels])
