@@ -335,10 +335,12 @@ def apply(op: Op, operands: tuple, params: dict | None = None) -> Tensor:
     """
     forward, count = op.forward, len(operands)
     if op.domain is not None:  # log, sqrt, /, **: the library's error, as for a Scalar, not NaN and a warning
-        needs = tuple([x.requires_grad and _grad_mode.enabled for x in operands])
-        problem = domain_problem(op, operands, [x.data for x in operands], needs)
-        if problem is not None:
-            raise DomainError(problem)
+        values = [x.data for x in operands]
+        if not op.domain.surely_inside(values):
+            needs = tuple([x.requires_grad and _grad_mode.enabled for x in operands])
+            problem = domain_problem(op, operands, values, needs)
+            if problem is not None:
+                raise DomainError(problem)
     try:
         if count == 2:  # unpacked by hand: the infix ops are the hot path of a training step
             a, b = operands

@@ -19,7 +19,9 @@ def exp(xp, a):
 
 
 @elementwise(
-    partials=("1/{0}",), domain=Domain.outside(lambda a, needs: a <= 0.0, "{0} is not > 0", 0.2), program=True
+    partials=("1/{0}",),
+    domain=Domain.outside(lambda a, needs: a <= 0.0, "{0} is not > 0", 0.2, inside_above=0.0),
+    program=True,
 )
 def log(xp, a):
     """Natural logarithm, the course's ln a; a must be > 0."""
@@ -28,7 +30,7 @@ def log(xp, a):
 
 @elementwise(
     partials=("1/(2{out})",),
-    domain=Domain.outside(lambda a, needs: a < 0.0, "{0} is negative", 0.2),
+    domain=Domain.outside(lambda a, needs: a < 0.0, "{0} is negative", 0.2, inside_above=0.0),
     program=True,
 )
 def sqrt(xp, a):
@@ -105,7 +107,7 @@ def cos(xp, a):
 
 @elementwise(
     partials=("1/(1 + {0})",),
-    domain=Domain.outside(lambda a, needs: a <= -1.0, "{0} is not > -1", -0.8),
+    domain=Domain.outside(lambda a, needs: a <= -1.0, "{0} is not > -1", -0.8, inside_above=-1.0),
     program=True,
 )
 def log1p(xp, a):

@@ -38,15 +38,27 @@ class Domain:
     ``ranges`` says where generated tests draw each input from.
     """
 
-    __slots__ = ("rules", "ranges")
+    __slots__ = ("rules", "ranges", "inside_above")
 
-    def __init__(self, *rules: tuple[Callable, str], ranges: tuple = ((-3.0, 3.0),)) -> None:
+    def __init__(
+        self, *rules: tuple[Callable, str], ranges: tuple = ((-3.0, 3.0),), inside_above: float | None = None
+    ) -> None:
         self.rules, self.ranges = rules, ranges
+        self.inside_above = inside_above  # every input above this is inside: one reduction checks an array
 
     @classmethod
-    def outside(cls, outside: Callable, message: str, low: float, high: float = 3.0) -> Domain:
+    def outside(
+        cls, outside: Callable, message: str, low: float, high: float = 3.0, inside_above: float | None = None
+    ) -> Domain:
         """A one-input domain, e.g. ``Domain.outside(lambda a, needs: a <= 0.0, "{0} is not > 0", 0.2)``."""
-        return cls((outside, message), ranges=((low, high),))
+        return cls((outside, message), ranges=((low, high),), inside_above=inside_above)
+
+    def surely_inside(self, values) -> bool:
+        """True if one array's smallest value is above ``inside_above`` (else the rules decide)."""
+        if self.inside_above is None:
+            return False
+        (a,) = values
+        return a.size == 0 or a.min() > self.inside_above  # NaN is not >: the rules look closer
 
 
 class Op:
