@@ -147,7 +147,8 @@ class Node:
         backward(self, grad, retain_graph)
 
     def zero_grad(self, graph: bool = False) -> None:
-        """Reset this node's gradient; with ``graph=True`` every node it depends on as well."""
+        """Set this node's gradient to zero (0.0 for a Scalar, zeros for a Tensor); with ``graph=True``
+        every node it depends on as well."""
         nodes = topological_order(self, check_saved=False) if graph else (self,)
         for node in nodes:
             node._reset_grad()
@@ -224,7 +225,12 @@ def backward(root: Node, grad=None, retain_graph: bool = False) -> None:
 
 
 def zero_grad(nodes: Iterable[Node]) -> None:
-    """Reset the gradient of each given node (typically a model's parameters)."""
+    """Set the gradient of each given node (typically a model's parameters) to zero.
+
+    A Scalar's becomes 0.0 and a Tensor's an array of zeros of its shape and dtype, so the course's
+    update ``W.data -= lr * W.grad`` after it changes nothing. (A Tensor's ``.grad`` is ``None`` only
+    before any backward pass has reached it.)
+    """
     for node in nodes:
         node._reset_grad()
 

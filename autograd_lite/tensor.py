@@ -34,10 +34,16 @@ TRANSPOSE, RESHAPE = OPS["transpose"], OPS["reshape"]
 
 
 class Tensor(Node):
-    """An ndarray on the graph: ``Tensor(data, requires_grad=False, label=None, dtype=None)``.
+    """An ndarray on the graph: ``Tensor(data, requires_grad=False, label=None, dtype=None, copy=True)``.
 
     float64 by default; float32 (and other float types) are kept. ``.grad`` is ``None`` until a
     backward pass reaches the node, then an array of the node's shape and dtype.
+
+    The tensor holds its own copy of ``data`` (as ``torch.tensor`` does), so nothing the caller does
+    to their array later can change a value an op saved. ``copy=False`` shares the caller's array
+    instead, without copying a large input: a constant then makes that array read-only (it is locked,
+    and writing to it raises), a parameter writes its updates into it. Writes through views of that
+    memory made before are the caller's to avoid.
     """
 
     # _needs: which parents need a gradient (fixed when the op is recorded); _holding: the locks this
@@ -45,11 +51,12 @@ class Tensor(Node):
     __slots__ = ("_needs", "_holding", "_lock_ref")
     __array_ufunc__ = None  # NumPy defers to Tensor's operators (``interop`` routes ufuncs to the ops)
 
-    def __init__(self, data, requires_grad: bool = False, label: str | None = None, dtype=None) -> None:
-        array = _as_array(data, dtype, requires_grad, label)
-        if not requires_grad:  # a constant (like X) reads the caller's array through a read-only view
-            array = array.view()
-            array.setflags(write=False)
+    def __init__(
+        self, data, requires_grad: bool = False, label: str | None = None, dtype=None, copy: bool = True
+    ) -> None:
+        array = _as_array(data, dtype, requires_grad, label, copy)
+        if not requires_grad:
+            array.setflags(write=False)  # a constant (like X) never changes
         _as_leaf(self, array, bool(requires_grad), label)
 
     # --- attributes ------------------------------------------------------------------------------
@@ -91,8 +98,16 @@ class Tensor(Node):
         return self.data
 
     def detach(self) -> Tensor:
-        """A tensor sharing this data, cut off from the graph (requires_grad False)."""
-        return _leaf(self.data, False, self.label)
+        """This value as a constant, cut off from the graph (requires_grad False).
+
+        It shares the data an op computed (read-only, so it cannot change); a parameter's values, which
+        its updates change in place, are copied.
+        """
+        data = self.data
+        if data.flags.writeable:
+            data = data.copy()
+            data.setflags(write=False)
+        return _leaf(data, False, self.label)
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         """``np.asarray(t)`` gives the data (a copy if a dtype or copy is asked for)."""
@@ -134,19 +149,32 @@ class Tensor(Node):
     def _backprop(self, retain_graph: bool) -> None:
         g = self._g  # dJ/d(self), complete: every child has pushed its share
         self._g = None
-        g.setflags(write=False)  # gradients are shared between nodes, never changed in place
-        self.grad = g if self.grad is None else self.grad + g
         op = self._op
-        if op is None:
+        if op is None:  # a leaf: its .grad is its own, writable array (to clip or scale in place)
+            self.grad = (g if g.flags.writeable else g.copy()) if self.grad is None else self._accumulate(g)
             return
+        g.setflags(write=False)  # an op's gradient may be handed on as it is: never changed in place
+        self.grad = g if self.grad is None else self._accumulate(g)
         parents = self._parents
         grads = op.vjp(g, self._saved, self._needs)
+        if len(grads) == 2 and grads[0] is grads[1] and grads[0] is not None:
+            grads[0].setflags(write=False)  # one array for two parents: neither may keep it as its own
         for parent, grad in zip(parents, grads):
             if grad is not None and parent.requires_grad:
                 parent._receive(grad)
         if not retain_graph:
             self._saved = FREED  # freed: a second backward() through here is an error
             self._holding = None  # saved inputs become writable again
+
+    def _accumulate(self, g):
+        """``.grad + g``, a new array; a ``.grad`` the caller set to something else is refused clearly."""
+        grad = self.grad
+        if type(grad) is not _ndarray or grad.shape != g.shape:
+            raise BackwardError(
+                f"backward: {name_of(self)}.grad is {type(grad).__name__} {np.shape(grad)}, but gradients "
+                f"of {name_of(self)} {self.shape} add up into it; set .grad to None or call zero_grad()"
+            )
+        return grad + g
 
     def _receive(self, grad) -> None:
         """Add a child's share of dJ/d(self), summed back over broadcast axes."""
@@ -174,7 +202,8 @@ class Tensor(Node):
         self._g = grad
 
     def _reset_grad(self) -> None:
-        self.grad = None
+        if self.requires_grad:  # zero, as a Scalar's 0.0: an update after it changes nothing
+            self.grad = np.zeros_like(self.data)
 
     def _clear_pass(self) -> None:
         self._g = None
@@ -227,7 +256,7 @@ class Tensor(Node):
         if requires_grad and self.dtype.kind != "f":
             raise TypeError(f"requires_grad_: only floating-point tensors can require grad, not {self.dtype}")
         if requires_grad and not self.requires_grad and not self.data.flags.writeable:
-            self.data = np.array(self.data)  # a constant held a read-only view: a parameter owns its values
+            self.data = np.array(self.data)  # a constant is read-only: a parameter owns writable values
         self.requires_grad = bool(requires_grad)
         return self
 
@@ -422,7 +451,8 @@ def _as_leaf(node: Tensor, array: np.ndarray, requires_grad: bool, label) -> Ten
 # --- helpers ----------------------------------------------------------------------------------------------
 
 
-def _as_array(data, dtype, requires_grad: bool, label) -> np.ndarray:
+def _as_array(data, dtype, requires_grad: bool, label, copy: bool = True) -> np.ndarray:
+    """``data`` as an array the new leaf owns (a copy), or, with ``copy=False``, the caller's own."""
     if isinstance(data, Node):
         data = data.data
     where = f"Tensor({label!r})" if label else "Tensor"
@@ -432,7 +462,7 @@ def _as_array(data, dtype, requires_grad: bool, label) -> np.ndarray:
             "use autograd_lite.stack(nodes) to keep it (or .detach() each node to drop it on purpose)"
         )
     try:
-        array = np.asarray(data, dtype=dtype)
+        array = np.array(data, dtype=dtype) if copy else np.asarray(data, dtype=dtype)
     except (TypeError, ValueError) as error:
         raise TypeError(f"{where}: cannot make an array of {type(data).__name__}: {error}") from None
     if dtype is None and array.dtype.kind not in "f" and (requires_grad or array.dtype.kind != "b"):
@@ -465,7 +495,7 @@ def _operand(x, partner):
         # a constant Scalar: a Python float is "weak" in NumPy, so float32 tensors stay float32
         return _scalar_constant(x)
     if isinstance(x, (np.ndarray, list, tuple)):
-        return _constant(_as_array(x, None, False, None))
+        return _constant(_as_array(x, None, False, None))  # a copy: the caller may change their array
     return NotImplemented
 
 

@@ -79,7 +79,8 @@ def fit(
     for i in bar:
         if batch_size:
             batches = minibatches(X.data, Y.data, batch_size, seed + i + 1)
-            cost = sum(one_step(Tensor(xb), Tensor(yb)) * xb.shape[-1] for xb, yb in batches) / m
+            batches = [(Tensor(xb, copy=False), Tensor(yb, copy=False)) for xb, yb in batches]  # fresh arrays
+            cost = sum(one_step(xb, yb) * xb.shape[-1] for xb, yb in batches) / m
         else:
             cost = one_step(X, Y)
         costs.append(cost)
@@ -110,7 +111,10 @@ def _check_settings(learning_rate, num_iterations, batch_size) -> None:
 
 
 def minibatches(X: np.ndarray, Y: np.ndarray, batch_size: int, seed: int):
-    """The course's random_mini_batches: shuffle columns with np.random.seed(seed), then cut."""
+    """The course's random_mini_batches: shuffle columns with np.random.seed(seed), then cut.
+
+    The batches are views of one shuffled copy: the caller's X and Y are not shared.
+    """
     m = X.shape[-1]
     permutation = np.random.RandomState(seed).permutation(m)
     X, Y = X[..., permutation], Y[..., permutation]
