@@ -1,9 +1,11 @@
 """Values saved for backward cannot change silently.
 
-Arrays that ops compute are made read-only when recorded (``tensor._record``). A parameter's own
-array stays writable for the course's update ``W.data -= lr * W.grad``, so while a recorded op
-needs it, it is locked here, and unlocked when the last such record is freed: by ``backward()``
-or by the graph being discarded.
+A Tensor owns a copy of its data, and arrays that ops compute are made read-only when recorded
+(``tensor._record``). A parameter's own array stays writable for the course's update
+``W.data -= lr * W.grad``, so while a recorded op needs it, it is locked here: the array is read-only,
+and ``W.data`` is a ``LockedArray`` view of it whose writes (``W.data[0] = 1``, ``W.data -= x``) raise
+the library's error naming the parameter and the op. The lock is let go when the last record that
+needs it is freed: by ``backward()`` or by the graph being discarded.
 """
 
 from __future__ import annotations
@@ -13,52 +15,101 @@ import weakref
 import numpy as np
 
 
+class LockedArray(np.ndarray):
+    """A parameter's array while a recorded op needs it for backward: read it freely; writing to it
+    (``[...] =`` or an in-place operator) raises a ValueError that names the parameter and the op.
+
+    NumPy functions of it give plain arrays; a copy of it is an ordinary writable array.
+    """
+
+    _why: str | None = None  # the message, set on the view the lock makes; views made from it inherit it
+
+    def __array_finalize__(self, obj) -> None:
+        self._why = getattr(obj, "_why", None)
+
+    def _refuse(self) -> None:
+        raise ValueError(self._why)
+
+    def __setitem__(self, index, value) -> None:
+        if self._why is not None and not self.flags.writeable:
+            self._refuse()
+        super().__setitem__(index, value)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
+        """Run ``ufunc`` on plain arrays (results are plain); writing into a locked one is refused."""
+        if out is not None:
+            for target in out:
+                if isinstance(target, LockedArray) and target._why is not None and not target.flags.writeable:
+                    target._refuse()
+            kwargs["out"] = tuple(_plain(target) for target in out)
+        return getattr(ufunc, method)(*[_plain(x) for x in inputs], **kwargs)
+
+
+def _plain(x):
+    return x.view(np.ndarray) if isinstance(x, LockedArray) else x
+
+
 class _SavedArrayLock:
     """Keeps a leaf's array read-only while recorded ops may need it; lets go when they are gone.
 
     Every op that saves the same leaf array holds the same lock object (the leaf keeps a weak
-    reference to it), so the lock is released when the last such record is freed: by
-    ``backward()`` or by the graph being discarded. Thus ``W.data[0] = 1`` between forward and
-    backward is refused at the assignment, while the course's update ``W.data -= lr * W.grad``
-    after ``backward()`` works.
+    reference to it), so the lock is released when the last such record is freed. While it is held,
+    the leaf's ``data`` is a ``LockedArray`` view of the array, so that writes get the library's message.
     """
 
-    __slots__ = ("array", "__weakref__")
+    __slots__ = ("array", "view", "leaf", "__weakref__")
 
-    def __init__(self, array: np.ndarray) -> None:
-        self.array = array
+    def __init__(self, array: np.ndarray, leaf, op) -> None:
+        self.array, self.leaf = array, leaf
         array.setflags(write=False)
+        self.view = array.view(LockedArray)
+        self.view._why = (
+            f"{_name(leaf)}.data is read-only while the graph needs its values for backward() (saved by "
+            f"{op.name}): call backward() first, or drop the graph (e.g. del the cost), or change a copy"
+        )
+        leaf.data = self.view
 
     def __del__(self) -> None:
+        leaf = self.leaf
+        if leaf.data is self.view:  # unless the caller has given the leaf another array since
+            leaf.data = self.array
+        leaf._lock_ref = None
         try:
             self.array.setflags(write=True)
         except ValueError:  # its base was made read-only since: leave it read-only
             pass
 
 
-def lock_saved_leaves(operands: tuple, saved, out: np.ndarray):
+def _name(leaf) -> str:
+    from .graph import name_of
+
+    return name_of(leaf)
+
+
+def lock_saved_leaves(operands: tuple, saved, out: np.ndarray, op):
     """Locks for the arrays of leaf operands (parameters) that the op saved or that its output views.
 
-    A view such as ``W.T`` shares W's memory, and a later op may save it, so it counts as saved.
+    A view such as ``W.T`` shares W's memory, and a later op may save it, so it counts as saved. A leaf
+    that an earlier op locked is held again, so the lock lasts as long as either record needs it.
     """
     locks = None
     viewed = out.base
     for x in operands:
         array = x.data
-        if x._op is not None or type(array) is not np.ndarray:
+        if x._op is not None or not isinstance(array, np.ndarray):
             continue  # computed values are read-only already; Scalars hold plain floats
+        lock = x._lock_ref() if x._lock_ref is not None else None
+        if lock is not None and array is lock.view:  # locked by an earlier op: this one needs it too
+            locks = (lock,) if locks is None else locks + (lock,)
+            continue
         kept = (
             array is saved
             or (type(saved) is tuple and any([array is s for s in saved]))
             or (viewed is not None and (viewed is array or viewed is array.base))
         )
-        if not kept or not (array.flags.writeable or x._lock_ref is not None):
-            continue  # not kept; or read-only by the caller's choice, or a constant's read-only view
-        lock = x._lock_ref() if x._lock_ref is not None else None
-        if lock is None or lock.array is not array:
-            if not array.flags.writeable:
-                continue
-            lock = _SavedArrayLock(array)
-            x._lock_ref = weakref.ref(lock)
+        if not kept or not array.flags.writeable:
+            continue  # not kept; or read-only by the caller's choice (a constant)
+        lock = _SavedArrayLock(array, x, op)
+        x._lock_ref = weakref.ref(lock)
         locks = (lock,) if locks is None else locks + (lock,)
     return locks

@@ -25,7 +25,7 @@ from .graph import FREED, Node, _anomaly, _creation_numbers, _grad_mode
 from .messages import domain_problem, explain, name_of, shape_of
 from .ops import OPS, Op, arrays, install_methods
 from .ops.inline import paste_rule
-from .saved import lock_saved_leaves
+from .saved import LockedArray, lock_saved_leaves
 from .scalar import _constant as _scalar_constant
 
 _ndarray = np.ndarray
@@ -203,7 +203,7 @@ class Tensor(Node):
 
     def _reset_grad(self) -> None:
         if self.requires_grad:  # zero, as a Scalar's 0.0: an update after it changes nothing
-            self.grad = np.zeros_like(self.data)
+            self.grad = np.zeros(self.data.shape, self.data.dtype)
 
     def _clear_pass(self) -> None:
         self._g = None
@@ -410,10 +410,14 @@ def _record(out, operands: tuple, saved, op: Op, needs: tuple) -> Tensor:
         node._needs = needs
         node._holding = None
         for x in operands:
-            if x._op is None and type(x.data) is _ndarray:  # a leaf's array (a parameter's): is it kept?
+            kind = type(x.data)
+            if x._op is None and kind is _ndarray:  # a leaf's array (a parameter's): is it kept?
                 kept = type(saved) is _ndarray or type(saved) is tuple and _ndarray in map(type, saved)
                 if kept or out.base is not None:
-                    node._holding = lock_saved_leaves(operands, saved, out)
+                    node._holding = lock_saved_leaves(operands, saved, out, op)
+                break
+            if kind is LockedArray:  # a parameter an earlier op locked: this op may need it too
+                node._holding = lock_saved_leaves(operands, saved, out, op)
                 break
         if _anomaly.enabled:
             check_finite(node, op, operands)

@@ -154,3 +154,55 @@ def test_a_constant_has_no_gradient_to_zero():
     c = Tensor(np.ones(2))
     c.zero_grad()
     assert c.grad is None
+
+
+# --- a parameter a graph needs refuses writes in the library's words ----------------------------------
+
+WRITES = {
+    "item": lambda d: d.__setitem__(0, 1.0),
+    "in place": lambda d: d.__isub__(1.0),
+    "ufunc out": lambda d: np.clip(d, 0, 1, out=d),
+    "through a view": lambda d: d.T.__setitem__(0, 3.0),
+}
+
+
+@pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
+def test_writing_a_parameter_the_graph_needs_names_the_parameter_and_the_op(write):
+    W = Tensor(np.ones((2, 3)), requires_grad=True, label="W")
+    J = (W @ Tensor(np.ones((3, 1)))).sum()
+    with pytest.raises(ValueError, match=r"W.data is read-only while the graph needs .* \(saved by matmul\)"):
+        write(W.data)
+    J.backward()
+    np.testing.assert_array_equal(W.grad, np.ones((2, 3)))  # the refused write changed nothing
+    W.data -= 0.5 * W.grad  # after backward the course's update works on a plain array again
+    assert type(W.data) is np.ndarray
+    np.testing.assert_array_equal(W.data, np.full((2, 3), 0.5))
+
+
+def test_a_parameter_stays_locked_while_any_graph_needs_it():
+    W = Tensor(np.ones(3), requires_grad=True, label="W")
+    first = (W * 2).sum()
+    second = (W * W).sum()  # made while W is locked: it holds the lock too
+    first.backward()
+    with pytest.raises(ValueError, match="W.data is read-only"):
+        W.data[0] = 100.0
+    second.backward()
+    np.testing.assert_array_equal(W.grad, np.full(3, 2.0) + 2 * np.ones(3))
+    W.data[0] = 100.0  # both graphs done: free again
+
+
+def test_dropping_the_graph_lets_go_of_the_parameter():
+    W = Tensor(np.ones(3), requires_grad=True, label="W")
+    J = (W * 2).sum()
+    del J
+    W.data[0] = 5.0
+    assert type(W.data) is np.ndarray
+
+
+def test_reading_a_locked_parameter_gives_plain_arrays():
+    W = Tensor(np.ones(3), requires_grad=True, label="W")
+    J = (W * 2).sum()  # noqa: F841  (keeps the graph, so W is locked)
+    assert type(W.data * 2) is np.ndarray and type(np.exp(W.data)) is np.ndarray
+    copy = W.data.copy()
+    copy[0] = 7.0  # a copy is the caller's to change
+    assert W.data[0] == 1.0
