@@ -5,9 +5,13 @@ matplotlib is an optional extra: ``pip install 'autograd-lite[plot]'``.
 
 from __future__ import annotations
 
+import io
+import os
 from pathlib import Path
 
 import numpy as np
+
+from autograd_lite.files import write_bytes_atomically
 
 from .module import Module
 from .train import predict
@@ -35,10 +39,7 @@ def plot_costs(
     axes.set_ylabel("cost")
     rate = f" (learning rate = {learning_rate:g})" if learning_rate is not None else ""
     axes.set_title(f"{title}{rate}")
-    figure.tight_layout()
-    figure.savefig(path)
-    plt.close(figure)
-    return Path(path)
+    return _save(plt, figure, path, "plot_costs")
 
 
 def plot_decision_boundary(
@@ -57,7 +58,25 @@ def plot_decision_boundary(
     axes.contourf(xx, yy, Z, cmap=plt.cm.Spectral, alpha=0.8)
     axes.scatter(X[0], X[1], c=np.ravel(Y), cmap=plt.cm.Spectral, s=12, edgecolors="k", linewidths=0.3)
     axes.set_title(title)
-    figure.tight_layout()
-    figure.savefig(path)
-    plt.close(figure)
-    return Path(path)
+    return _save(plt, figure, path, "plot_decision_boundary")
+
+
+def _save(plt, figure, path: str | Path, function: str) -> Path:
+    """Render ``figure`` in memory, in the format its file suffix names, then write it atomically.
+
+    As ``savefig`` does, a path without a suffix gets matplotlib's default format and its suffix.
+    The figure is closed whatever happens; returns the path written.
+    """
+    try:
+        figure.tight_layout()
+        name = os.fspath(path)
+        format = os.path.splitext(name)[1][1:]
+        if not format:
+            format = plt.rcParams["savefig.format"]
+            name = f"{name.rstrip('.')}.{format}"
+        content = io.BytesIO()
+        figure.savefig(content, format=format)
+    finally:
+        plt.close(figure)
+    path = Path(name)
+    return write_bytes_atomically(path, content.getvalue(), f"{function} {path}")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import graphviz
 
+from autograd_lite.files import write_bytes_atomically
 from autograd_lite.graph import Node
 
 from .draw import draw
@@ -63,11 +64,10 @@ def render(
         path = path.with_suffix(f".{format}")
     diagram = target if isinstance(target, graphviz.Digraph) else draw(target, view=view, **draw_options)
     source = diagram.source
-    path.parent.mkdir(parents=True, exist_ok=True)
     if format == "dot":
-        path.write_text(source, encoding="utf-8")
+        content = source.encode("utf-8")
     elif format == "svg":
-        path.write_text(svg_from_dot(source), encoding="utf-8")
+        content = svg_from_dot(source).encode("utf-8")
     else:
         dot = system_dot()
         if dot is None:
@@ -75,11 +75,13 @@ def render(
                 f"render: {format.upper()} output needs the Graphviz 'dot' program, which was not found; "
                 f"{INSTALL_DOT}, or use format='svg', which works without it"
             )
-        path.write_bytes(_run_dot(dot, source, format))
-    return path
+        content = _run_dot(dot, source, format)
+    path.parent.mkdir(parents=True, exist_ok=True)  # once the content is ready: a failure creates nothing
+    return write_bytes_atomically(path, content, f"render {path}")
 
 
 def _run_dot(dot: str, source: str, format: str) -> bytes:
+    """The output of ``dot -T<format>`` for ``source``, read from its pipe; a failure is a RuntimeError."""
     result = subprocess.run(
         [dot, f"-T{format}"], input=source.encode("utf-8"), capture_output=True, timeout=120
     )

@@ -12,6 +12,7 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograd_lite.files import write_text_atomically
 from autograd_lite.graph import Node, topological_order
 from autograd_lite.scalar import Scalar
 
@@ -112,8 +113,7 @@ def to_html(root: Node, path: str | Path, title: str | None = None, **draw_optio
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write_text_atomically(path, page, f"to_html {path}")
 
 
 def _strip_xml_header(svg: str) -> str:

@@ -14,6 +14,7 @@ from numbers import Integral
 from pathlib import Path
 
 from ..course import course_graph
+from ..files import write_text_atomically
 
 
 def run_demo(out: Path, iterations: int = 10_000, progress: bool | None = None, stream=None) -> Path:
@@ -74,7 +75,7 @@ def run_demo(out: Path, iterations: int = 10_000, progress: bool | None = None, 
         figures.append((name.replace("_", " "), path.name, caption))
 
     index = out / "index.html"
-    index.write_text(_index_page(figures, steps.name, result), encoding="utf-8")
+    write_text_atomically(index, _index_page(figures, steps.name, result), f"demo {index}")
     print(f"\nwrote {len(figures)} pictures and {index}", file=stream)
     return index
 
