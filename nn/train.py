@@ -66,7 +66,10 @@ def fit(
     @np.errstate(over="ignore", invalid="ignore", divide="ignore")  # divergence is reported below instead
     def one_step(X_batch: Tensor, Y_batch: Tensor) -> float:
         """Forward, cost, backward and update on one batch; returns the cost."""
-        cost = cost_of(model(X_batch), Y_batch)
+        A = model(X_batch)
+        if clamps:
+            _check_saturation(A.data, Y_batch.data, unit, len(costs))
+        cost = cost_of(A, Y_batch)
         if l2:
             cost = cost + losses.l2_penalty(model, l2, X_batch.shape[-1])
         optimizer.zero_grad()
@@ -74,6 +77,7 @@ def fit(
         optimizer.step()
         return cost.item()
 
+    clamps = cost_of is losses.binary_cross_entropy  # its log 0 is clamped at -100: look before
     costs: list[float] = []
     bar = tqdm(range(num_iterations), disable=not progress, unit=unit, leave=False)
     for i in bar:
@@ -108,6 +112,18 @@ def _check_settings(learning_rate, num_iterations, batch_size) -> None:
         raise ValueError(f"fit: num_iterations must be a whole number >= 0, not {num_iterations!r}")
     if batch_size is not None and (int(batch_size) != batch_size or batch_size <= 0):
         raise ValueError(f"fit: batch_size must be a whole number > 0 (None: full batch), not {batch_size!r}")
+
+
+def _check_saturation(A: np.ndarray, Y: np.ndarray, unit: str, i: int) -> None:
+    """Stop when a prediction is exactly 0 or 1 against its label: binary cross-entropy clamps log 0 at
+    -100 there (as PyTorch does), so a diverged run would otherwise show a finite cost that stops moving."""
+    wrong = np.count_nonzero(((A == 0.0) & (Y == 1.0)) | ((A == 1.0) & (Y == 0.0)))
+    if wrong:
+        raise FloatingPointError(
+            f"fit: at {unit} {i}, {wrong} of {A.size} predictions are exactly 0 or 1 against their labels, "
+            "where the cost is infinite (clamped at log 0 = -100): training diverged; "
+            "try a smaller learning rate"
+        )
 
 
 def minibatches(X: np.ndarray, Y: np.ndarray, batch_size: int, seed: int):

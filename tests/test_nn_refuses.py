@@ -92,3 +92,11 @@ def test_fit_takes_a_built_in_optimizer_by_name_and_optimizers_take_lr():
         nn.fit(model, X, Y, optimizer="adamw", num_iterations=1)
     assert nn.Adam(model.parameters(), lr=0.3).learning_rate == 0.3
     assert nn.GradientDescent(model.parameters(), lr=0.2).learning_rate == 0.2
+
+
+def test_fit_stops_when_the_cross_entropy_clamp_would_hide_divergence():
+    X, Y = nn.datasets.planar_flower()
+    model = nn.DeepNetwork([2, 4, 1], seed=2)
+    # lr 50 saturates the sigmoid at exactly 0 or 1 on wrong labels: the clamped cost sat at 27.704556
+    with pytest.raises(FloatingPointError, match=r"exactly 0 or 1 against their labels.*diverged"):
+        nn.fit(model, X, Y, learning_rate=50, num_iterations=300)
