@@ -149,8 +149,9 @@ def _spread(a, axis, ddof):
     total = np.add.reduce(a, axis=axis, keepdims=True)
     count = _count(a.shape, axis)
     centered = a - total / count
-    dof = count - ddof
-    return centered, np.add.reduce(centered * centered, axis=axis, keepdims=True) / dof, dof
+    dof = float(max(count - ddof, 0))  # none left (one value, ddof=1): 0/0 = nan, as NumPy gives
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return centered, np.add.reduce(centered * centered, axis=axis, keepdims=True) / dof, dof
 
 
 def _var(a, axis, keepdims, ddof):
@@ -160,7 +161,8 @@ def _var(a, axis, keepdims, ddof):
 
 def _var_vjp(g, saved, needs):
     centered, dof, axis, keepdims = saved  # d var/da = 2 (a - mean) / dof
-    return (_restore_axes(g, axis, keepdims) * (2.0 / dof) * centered,)
+    with np.errstate(divide="ignore", invalid="ignore"):  # no degrees of freedom: nan, as the value
+        return (_restore_axes(g, axis, keepdims) * centered * 2.0 / dof,)  # arrays: x / 0.0 is no error
 
 
 def _std(a, axis, keepdims, ddof):
@@ -172,7 +174,7 @@ def _std(a, axis, keepdims, ddof):
 def _std_vjp(g, saved, needs):
     centered, std, dof, axis, keepdims = saved  # d std/da = (a - mean) / (dof std); 0 where std = 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(std > 0, centered / (dof * std), 0.0)
+        share = np.where(std == 0, 0.0, centered / (dof * std))  # a nan std keeps a nan slope
     return (_restore_axes(g, axis, keepdims) * share,)
 
 
