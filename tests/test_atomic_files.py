@@ -307,9 +307,9 @@ needs_matplotlib = pytest.mark.skipif(
 
 WRITERS = [
     pytest.param(save_model, "model.npz", id="Module.save"),
-    pytest.param(render_svg, "J.svg", id="viz.render-svg"),
+    pytest.param(render_svg, "J.svg", id="viz.render-svg", marks=pytest.mark.svg),
     pytest.param(render_dot, "J.dot", id="viz.render-dot"),
-    pytest.param(steps_page, "J_backprop.html", id="viz.to_html"),
+    pytest.param(steps_page, "J_backprop.html", id="viz.to_html", marks=pytest.mark.svg),
     pytest.param(plot_costs, "costs.png", id="plot_costs-png", marks=needs_matplotlib),
     pytest.param(plot_costs, "costs.svg", id="plot_costs-svg", marks=needs_matplotlib),
     pytest.param(plot_boundary, "boundary.png", id="plot_decision_boundary", marks=needs_matplotlib),
@@ -404,7 +404,7 @@ def test_a_failure_while_making_the_content_leaves_the_old_file(tmp_path, monkey
     "writer",
     [
         pytest.param(render_svg, id="viz.render"),
-        pytest.param(steps_page, id="viz.to_html"),
+        pytest.param(steps_page, id="viz.to_html", marks=pytest.mark.svg),
     ],
 )
 def test_a_failed_diagram_into_a_new_folder_leaves_no_partial_file(tmp_path, monkeypatch, writer):
@@ -434,6 +434,7 @@ def test_a_plot_path_without_a_suffix_gets_the_default_format_as_savefig_does(tm
     assert [entry.name for entry in tmp_path.iterdir()] == ["costs.png"]
 
 
+@pytest.mark.svg
 def test_the_demo_index_page_survives_a_failure_while_it_is_written(tmp_path, monkeypatch):
     """The demo's other files are written as usual; the disk fills up half way through index.html."""
     index = tmp_path / "index.html"

@@ -102,6 +102,7 @@ def test_graph_default_output_is_checked_too(tmp_path, capsys, monkeypatch):
     assert_one_error_line(capsys.readouterr().err, "graph", "output 'graph.svg' is a folder")
 
 
+@pytest.mark.svg
 def test_graph_output_into_a_new_folder_still_works(tmp_path, capsys):
     target = tmp_path / "new" / "deeper" / "J"  # no suffix: .svg is added, as viz.render does
     assert main(["graph", "J = a*b", *SET_AB, "-o", str(target)]) == 0
@@ -444,6 +445,7 @@ def test_titles_are_shown_literally_in_the_svg(title, tmp_path):
     assert "javascript:" not in rest and "evil" not in rest  # only ever inside the title's text
 
 
+@pytest.mark.svg
 def test_to_html_escapes_its_title(tmp_path):
     J, _ = course_graph()
     page = viz.to_html(J, tmp_path / "J.html", title=HTML_INJECTION).read_text(encoding="utf-8")

@@ -49,6 +49,7 @@ def data_directory() -> Path:
 # --- graph: values, derivatives and files -------------------------------------------------------------
 
 
+@pytest.mark.svg
 def test_graph_both_prints_values_and_derivatives_and_writes_svg(tmp_path, capsys):
     target = tmp_path / "tmp" / "J.svg"
     assert main(["graph", COURSE, *COURSE_SET, "--both", "-o", str(target)]) == 0
@@ -60,6 +61,7 @@ def test_graph_both_prints_values_and_derivatives_and_writes_svg(tmp_path, capsy
     assert "<svg" in svg and "u = b*c = 6" in svg and "dJ/db = 6" in svg
 
 
+@pytest.mark.svg
 def test_graph_as_a_subprocess(tmp_path):
     result = run_cli("graph", COURSE, *COURSE_SET, "--both", "-o", "tmp/J.svg", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -88,6 +90,7 @@ def test_graph_forward_dot_goes_to_stdout(tmp_path, capsys, monkeypatch):
     assert "wrote" not in out and list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.svg
 def test_graph_writes_graph_svg_by_default(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["graph", "J = 3*(a + b*c)", *COURSE_SET]) == 0
@@ -95,6 +98,7 @@ def test_graph_writes_graph_svg_by_default(tmp_path, capsys, monkeypatch):
     assert "J = 3*" in html.unescape((tmp_path / "graph.svg").read_text(encoding="utf-8"))
 
 
+@pytest.mark.svg
 def test_graph_html_writes_a_step_through_page(tmp_path, capsys):
     target = tmp_path / "J.html"
     assert main(["graph", COURSE, *COURSE_SET, "--html", "-o", str(target)]) == 0
@@ -300,6 +304,7 @@ SVGS = ["J_forward.svg", "J_backward.svg", "J_both.svg", "planar_graph.svg", "pl
 PNGS = ["planar_costs.png", "planar_boundary.png"]
 
 
+@pytest.mark.svg
 def test_demo_writes_every_picture_and_an_index(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     out = tmp_path / "demo"
@@ -319,6 +324,7 @@ def test_demo_writes_every_picture_and_an_index(tmp_path, capsys):
     assert "layer1" in (out / "planar_graph.svg").read_text(encoding="utf-8")
 
 
+@pytest.mark.svg
 def test_demo_without_matplotlib_skips_only_the_pngs(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
     index = run_demo(tmp_path, iterations=200, progress=False)

@@ -290,6 +290,7 @@ def test_max_nodes_folds_a_long_chain_into_a_summary_node():
 # --- Jupyter ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.svg
 def test_diagram_displays_as_svg_in_jupyter():
     J, _ = course_graph()
     diagram = viz.draw(J, view="both")

@@ -34,6 +34,7 @@ def test_this_machine_has_no_system_dot():
     assert viz.system_dot() is None
 
 
+@pytest.mark.svg
 def test_svg_without_system_dot_has_values_and_gradients(tmp_path, no_system_dot):
     path = viz.render(course_graph()[0], tmp_path / "J.svg", view="both")
     assert path == tmp_path / "J.svg"
@@ -42,6 +43,7 @@ def test_svg_without_system_dot_has_values_and_gradients(tmp_path, no_system_dot
         assert label in text, label
 
 
+@pytest.mark.svg
 def test_svg_of_each_view(tmp_path):
     J = course_graph()[0]
     forward = svg_text(viz.render(J, tmp_path / "forward.svg"))  # forward is the default view
@@ -56,6 +58,7 @@ def test_dot_format_writes_the_dot_source(tmp_path):
     assert path.read_text(encoding="utf-8") == viz.draw(J, view="both").source
 
 
+@pytest.mark.svg
 def test_format_is_inferred_from_the_suffix(tmp_path):
     J = course_graph()[0]
     dot = viz.render(J, tmp_path / "J.dot", view="backward")
@@ -103,6 +106,7 @@ def test_png_with_system_dot(tmp_path):
     assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
+@pytest.mark.svg
 def test_render_accepts_a_diagram_from_draw(tmp_path):
     diagram = viz.draw(course_graph()[0], view="backward", title="Backward")
     text = svg_text(viz.render(diagram, tmp_path / "J.svg", view="forward"))  # the diagram's own view
@@ -117,6 +121,7 @@ def test_render_passes_draw_options(tmp_path):
     assert "more nodes" in path.read_text(encoding="utf-8")
 
 
+@pytest.mark.svg
 def test_render_a_tensor_graph(tmp_path):
     x = Tensor(np.arange(6, dtype=np.float32).reshape(2, 3), requires_grad=True, label="x")
     W = Tensor(np.ones((3, 4), dtype=np.float32), requires_grad=True, label="W")
@@ -127,6 +132,7 @@ def test_render_a_tensor_graph(tmp_path):
         assert label in text, label
 
 
+@pytest.mark.svg
 def test_render_the_nn_graph_with_modules(tmp_path):
     X, Y = nn.datasets.planar_flower()
     model = nn.DeepNetwork([2, 4, 1], hidden_activation="tanh", init="small", seed=2)

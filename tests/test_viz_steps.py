@@ -179,6 +179,7 @@ ALLOWED_URLS = {
 }
 
 
+@pytest.mark.svg
 def test_page_is_self_contained(course_page):
     page = course_page.read_text(encoding="utf-8")
     urls = set(re.findall(r"""https?://[^\s"'<>)]+""", page))
@@ -191,6 +192,7 @@ def test_page_is_self_contained(course_page):
     assert page.count("<svg") == 7  # the forward diagram and one frame per step
 
 
+@pytest.mark.svg
 def test_page_has_frames_slider_and_buttons(course_page):
     page = course_page.read_text(encoding="utf-8")
     frames = re.findall(r'<div class="frame" data-step="(\d+)"( hidden)?>', page)
@@ -206,6 +208,7 @@ def test_page_has_frames_slider_and_buttons(course_page):
     assert "u = b*c = 6" in page and "dJ/db = 6" in page
 
 
+@pytest.mark.svg
 def test_to_html_of_a_tensor_graph(tmp_path):
     cost, _, _ = logistic_regression_graph()
     page = viz.to_html(cost, tmp_path / "logreg.html", title="Logistic <regression>").read_text("utf-8")
@@ -240,6 +243,7 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+@pytest.mark.svg
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium (CI installs it)")
 def test_stepping_through_the_page_in_headless_chromium(course_page, tmp_path):
     page = course_page.read_text(encoding="utf-8")
