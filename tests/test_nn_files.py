@@ -17,6 +17,7 @@ import zipfile
 import numpy as np
 import pytest
 from autograd_lite.nn import Module, Parameter
+from helpers import fail_on_the_second_array
 
 from autograd_lite import nn
 
@@ -169,20 +170,8 @@ def assert_untouched(path, old_bytes):
 
 def test_failure_while_writing_leaves_the_old_file(monkeypatch, old_file):
     path, old_bytes = old_file
-    real_write_array = np.lib.format.write_array
-    calls = []
-
-    def write_half_then_fail(fp, array, *args, **kwargs):
-        calls.append(array.shape)
-        if len(calls) < 2:
-            return real_write_array(fp, array, *args, **kwargs)
-        buffer = io.BytesIO()
-        real_write_array(buffer, array, *args, **kwargs)
-        fp.write(buffer.getvalue()[: len(buffer.getvalue()) // 2])
-        raise OSError("no space left on device")
-
-    monkeypatch.setattr(np.lib.format, "write_array", write_half_then_fail)
-    with pytest.raises(OSError, match="no space left"):
+    calls = fail_on_the_second_array(monkeypatch)
+    with pytest.raises(OSError, match="No space left"):
         nn.DeepNetwork(SMALL_DIMS, seed=1).save(path)
     assert len(calls) == 2  # the second array was half written when the failure came
     assert_untouched(path, old_bytes)

@@ -28,6 +28,7 @@ import zlib
 import numpy as np
 import pytest
 from autograd import grad
+from helpers import uniform
 from op_cases import ROWS, Elementwise, Scalars, Tensors, cases
 from pytest import approx
 
@@ -39,7 +40,6 @@ from autograd_lite.ops import OPS, wrap
 REL, ABS = 1e-9, 1e-12  # float64 against the oracle
 REL32, ABS32 = 1e-5, 1e-5  # float32: rounding in every step
 DEFAULT_RANGE = (-3.0, 3.0)  # where inputs are drawn from when the record has no domain
-MARGIN = 0.05  # how far inputs stay from a kink
 POINTS = 3  # Scalar points per op
 BROADCAST_SHAPES = {1: [((2, 3),)], 2: [((3, 1), (1, 4)), ((), (2, 3))]}
 NAMES = "abcde"
@@ -137,17 +137,6 @@ def input_ranges(op) -> list[tuple[float, float]]:
     given = op.domain.ranges if op.domain is not None else ()
     return [given[i] if i < len(given) else DEFAULT_RANGE for i in range(op.arity)]
 
-
-def uniform(rng, low: float, high: float, shape=(), kinks=()) -> np.ndarray:
-    """Uniform samples in [low, high], redrawn where closer than MARGIN to a kink."""
-    x = np.asarray(rng.uniform(low, high, size=shape))
-    while True:
-        close = np.zeros(np.shape(x), dtype=bool)
-        for kink in kinks:
-            close |= np.abs(x - kink) < MARGIN
-        if not close.any():
-            return x
-        x = np.where(close, rng.uniform(low, high, size=shape), x)
 
 
 def draw(op, rng, shapes) -> list[np.ndarray]:

@@ -31,6 +31,7 @@ torch = pytest.importorskip(
     reason="PyTorch is this file's oracle: install the torch extra, pip install -e '.[torch]' (CPU build)",
 )
 
+from helpers import uniform  # noqa: E402
 from hypothesis import HealthCheck, assume, given, note, reject, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from torch_cases import (  # noqa: E402
@@ -51,7 +52,6 @@ pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # the library 
 
 RTOL = {np.dtype(np.float64): 1e-9, np.dtype(np.float32): 1e-4}  # atol: RTOL times the array's magnitude
 TORCH_DTYPE = {np.dtype(np.float64): torch.float64, np.dtype(np.float32): torch.float32}
-LEAF_MARGIN = 0.05  # new values stay this far from a kink
 NODE_MARGIN = 0.01  # a node closer than this to a kink is shifted (rounding differs far less)
 SHIFTS = np.array(sorted(np.linspace(-6.0, 6.0, 2401), key=abs))  # candidate shifts, smallest first
 DTYPES = [pytest.param(np.float64, id="float64"), pytest.param(np.float32, id="float32")]
@@ -70,16 +70,7 @@ GRAPHS = settings(max_examples=500, **_SETTINGS)
 # --- building a graph twice ------------------------------------------------------------------------------
 
 
-def uniform(rng, low: float, high: float, shape=(), kinks=()) -> np.ndarray:
-    """Uniform samples in [low, high], redrawn where closer than LEAF_MARGIN to a kink."""
-    x = np.asarray(rng.uniform(low, high, size=shape))
-    while True:
-        close = np.zeros(np.shape(x), dtype=bool)
-        for kink in kinks:
-            close |= np.abs(x - kink) < LEAF_MARGIN
-        if not close.any():
-            return x
-        x = np.where(close, rng.uniform(low, high, size=shape), x)
+
 
 
 def weights(shape, dtype) -> np.ndarray:
