@@ -14,6 +14,8 @@ import weakref
 
 import numpy as np
 
+from .graph import name_of
+
 
 class LockedArray(np.ndarray):
     """A parameter's array while a recorded op needs it for backward: read it freely; writing to it
@@ -22,13 +24,17 @@ class LockedArray(np.ndarray):
     NumPy functions of it give plain arrays; a copy of it is an ordinary writable array.
     """
 
-    _why: str | None = None  # the message, set on the view the lock makes; views made from it inherit it
+    _why: tuple | None = None  # (parameter, op) names, set on the lock's view; views made from it inherit it
 
     def __array_finalize__(self, obj) -> None:
         self._why = getattr(obj, "_why", None)
 
     def _refuse(self) -> None:
-        raise ValueError(self._why)
+        parameter, op = self._why
+        raise ValueError(
+            f"{parameter}.data is read-only while the graph needs its values for backward() (saved by {op}): "
+            "call backward() first, or drop the graph (e.g. del the cost), or change a copy"
+        )
 
     def __setitem__(self, index, value) -> None:
         if self._why is not None and not self.flags.writeable:
@@ -63,10 +69,7 @@ class _SavedArrayLock:
         self.array, self.leaf = array, leaf
         array.setflags(write=False)
         self.view = array.view(LockedArray)
-        self.view._why = (
-            f"{_name(leaf)}.data is read-only while the graph needs its values for backward() (saved by "
-            f"{op.name}): call backward() first, or drop the graph (e.g. del the cost), or change a copy"
-        )
+        self.view._why = (name_of(leaf), op.name)
         leaf.data = self.view
 
     def __del__(self) -> None:
@@ -78,12 +81,6 @@ class _SavedArrayLock:
             self.array.setflags(write=True)
         except ValueError:  # its base was made read-only since: leave it read-only
             pass
-
-
-def _name(leaf) -> str:
-    from .graph import name_of
-
-    return name_of(leaf)
 
 
 def lock_saved_leaves(operands: tuple, saved, out: np.ndarray, op):

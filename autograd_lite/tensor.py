@@ -411,7 +411,8 @@ def _record(out, operands: tuple, saved, op: Op, needs: tuple) -> Tensor:
         node._holding = None
         for x in operands:
             kind = type(x.data)
-            if x._op is None and kind is _ndarray:  # a leaf's array (a parameter's): is it kept?
+            if x._op is None and kind is _ndarray and (x.requires_grad or x.data.flags.writeable):
+                # a parameter's array (a constant's is read-only already): is it kept?
                 kept = type(saved) is _ndarray or type(saved) is tuple and _ndarray in map(type, saved)
                 if kept or out.base is not None:
                     node._holding = lock_saved_leaves(operands, saved, out, op)
