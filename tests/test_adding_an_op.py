@@ -26,7 +26,7 @@ def test_the_readme_op_works_everywhere_after_two_edits(tmp_path):
     record, row = readme_snippet()
     shutil.copytree(ROOT / "autograd_lite", tmp_path / "autograd_lite")
     (tmp_path / "tests").mkdir()
-    for name in ("op_cases.py", "test_op_catalogue.py"):
+    for name in ("op_cases.py", "test_op_catalogue.py", "helpers.py"):
         shutil.copy(ROOT / "tests" / name, tmp_path / "tests" / name)
 
     functions = tmp_path / "autograd_lite" / "ops" / "functions.py"
