@@ -288,6 +288,7 @@ def test_main_returns_the_broken_pipe_code_in_process(capsys, monkeypatch):
         (["train", "deep", "--layers", "0,1"], ["--layers", "size 1 is 0"]),
         (["train", "deep", "--layers", "12288,x,1"], ["--layers", "'x' is not a whole number"]),
         (["train", "deep", "--layers", "12288"], ["--layers", "two sizes or more"]),
+        (["train", "deep", "--layers", "12288,20,2"], ["--layers", "the last size must be 1"]),
     ],
     ids=lambda x: " ".join(x)[:40] if isinstance(x, list) else None,
 )
@@ -452,3 +453,10 @@ def test_to_html_escapes_its_title(tmp_path):
     escaped = html.escape(HTML_INJECTION)
     assert f"<title>{escaped}</title>" in page and f"<h1>{escaped}</h1>" in page
     assert "<x>" not in page and 'javascript:alert(1)"' not in page
+
+
+def test_train_help_lists_the_models_and_the_layers_format(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["train", "--help"])
+    out = capsys.readouterr().out
+    assert "planar|logreg|deep" in out and "N0,N1,...,1" in out and "--data DIR" in out

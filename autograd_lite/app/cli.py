@@ -151,7 +151,7 @@ def positive_int(text: str) -> int:
 
 
 def layer_sizes(text: str) -> tuple[int, ...]:
-    """argparse type: layer sizes such as ``12288,20,7,5,1`` (at least two, each >= 1)."""
+    """argparse type: layer sizes such as ``12288,20,7,5,1`` (at least two, each >= 1, the last 1)."""
     parts = text.split(",")
     if len(parts) < 2:
         raise argparse.ArgumentTypeError(f"{text!r}: give two sizes or more, separated by commas: 12288,7,1")
@@ -165,6 +165,10 @@ def layer_sizes(text: str) -> tuple[int, ...]:
         if size < 1:
             raise argparse.ArgumentTypeError(f"{text!r}: size {position} is {size}; each size must be >= 1")
         sizes.append(size)
+    if sizes[-1] != 1:  # the cat classifier has one sigmoid output unit
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: the last size must be 1 (one output unit), not {sizes[-1]}"
+        )
     return tuple(sizes)
 
 
@@ -197,11 +201,25 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("-o", "--output", help="output file (default graph.svg; DOT goes to stdout)")
 
     train = commands.add_parser("train", help="run one of the course's models")
-    train.add_argument("model", choices=("planar", "logreg", "deep"))
-    train.add_argument("--data", help="folder with the cat .h5 files (default: $AUTOGRAD_LITE_DATA)")
+    train.add_argument(
+        "model",
+        choices=("planar", "logreg", "deep"),
+        metavar="planar|logreg|deep",
+        help="planar: one hidden layer on the flower data; logreg: logistic regression on the cat data; "
+        "deep: an L-layer network on the cat data",
+    )
+    train.add_argument(
+        "--data", metavar="DIR", help="folder with the cat .h5 files (default: $AUTOGRAD_LITE_DATA)"
+    )
     train.add_argument("--plot", metavar="DIR", help="save plots in this folder (needs matplotlib)")
-    train.add_argument("--layers", type=layer_sizes, default="12288,20,7,5,1", help="layer_dims for 'deep'")
-    train.add_argument("--iterations", type=positive_int, help="default: as the course")
+    train.add_argument(
+        "--layers",
+        type=layer_sizes,
+        default="12288,20,7,5,1",
+        metavar="N0,N1,...,1",
+        help="layer sizes for 'deep', input first, one output unit last (default: 12288,20,7,5,1)",
+    )
+    train.add_argument("--iterations", metavar="N", type=positive_int, help="default: as the course")
     train.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="tqdm bar")
 
     example = commands.add_parser("example", help="print the course's worked example J = 3(a + bc)")
