@@ -6,7 +6,6 @@ import sys
 from collections.abc import Callable
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from autograd_lite.graph import no_grad
 from autograd_lite.tensor import Tensor
@@ -14,6 +13,18 @@ from autograd_lite.tensor import Tensor
 from . import losses, optim
 from .module import Module
 from .optim import GradientDescent, Optimizer
+
+
+def progress_bar():
+    """tqdm's bar class: the notebook widget where ipywidgets can draw it (``tqdm.auto``), else the text
+    bar, so a notebook without ipywidgets gets a text bar and no "IProgress not found" warning."""
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        from tqdm.std import tqdm
+    else:
+        from tqdm.auto import tqdm
+    return tqdm
 
 
 def fit(
@@ -79,7 +90,7 @@ def fit(
 
     clamps = cost_of is losses.binary_cross_entropy  # its log 0 is clamped at -100: look before
     costs: list[float] = []
-    bar = tqdm(range(num_iterations), disable=not progress, unit=unit, leave=False)
+    bar = progress_bar()(range(num_iterations), disable=not progress, unit=unit, leave=False)
     for i in bar:
         if batch_size:
             batches = minibatches(X.data, Y.data, batch_size, seed + i + 1)

@@ -471,3 +471,13 @@ def test_fit_trains_a_softmax_classifier():
     assert costs[0] == pytest.approx(np.log(3), abs=0.05)
     assert costs[-1] < costs[0] / 2
     assert nn.accuracy(model, X, labels) > 95.0
+
+
+def test_without_ipywidgets_the_progress_bar_is_the_text_one(monkeypatch):
+    import sys
+
+    import tqdm.std
+    from autograd_lite.nn.train import progress_bar
+
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import ipywidgets now raises ImportError
+    assert progress_bar() is tqdm.std.tqdm
