@@ -62,6 +62,7 @@ def planar(
         out=out,
     )
     result = Result(model, costs, 1.2, accuracy(model, X, Y))
+    _print_final_cost(costs, out)
     print(f"train accuracy: {result.train_accuracy:.2f} %", file=out)
     if plot is not None:
         from .plots import plot_costs, plot_decision_boundary
@@ -113,6 +114,11 @@ def deep_network(
     return _train_on_cats(model, data, learning_rate, iterations, plot, name, out)
 
 
+def _print_final_cost(costs: list[float], out) -> None:
+    """The last iteration's cost (the course prints only every 100th or 1000th): what pages report."""
+    print(f"final cost (iteration {len(costs) - 1}): {costs[-1]:f}", file=out)
+
+
 def _train_on_cats(model, data, learning_rate, iterations, plot, name, out) -> Result:
     """Gradient descent on the training set, cost every 100 iterations, then both accuracies."""
     costs = fit(
@@ -132,6 +138,7 @@ def _train_on_cats(model, data, learning_rate, iterations, plot, name, out) -> R
         accuracy(model, data.X_train, data.Y_train),
         accuracy(model, data.X_test, data.Y_test),
     )
+    _print_final_cost(costs, out)
     print(f"train accuracy: {result.train_accuracy:.2f} %", file=out)
     print(f"test accuracy: {result.test_accuracy:.2f} %", file=out)
     if plot is not None:

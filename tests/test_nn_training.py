@@ -481,3 +481,13 @@ def test_without_ipywidgets_the_progress_bar_is_the_text_one(monkeypatch):
 
     monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import ipywidgets now raises ImportError
     assert progress_bar() is tqdm.std.tqdm
+
+
+def test_the_course_runs_print_the_final_cost_that_pages_report():
+    import io
+
+    from autograd_lite.nn import course
+
+    out = io.StringIO()
+    result = course.planar(iterations=30, progress=False, out=out)
+    assert f"final cost (iteration 29): {result.costs[-1]:.6f}" in out.getvalue()
