@@ -46,18 +46,23 @@ def draw(
     view: str = "forward",
     *,
     modules=None,
-    collapse: bool = False,
+    collapse: bool | None = None,
     max_nodes: int = 150,
     known: Collection[Node] | None = None,
     title: str | None = None,
 ) -> Diagram:
-    """Draw the graph that produced ``root``.
+    """Draw the graph that produced ``root`` (or, given an nn model, its layers: ``viz/model.py``).
 
     ``view``: "forward", "backward" or "both". ``modules``: an nn Module whose sub-modules become
     clusters (``collapse=True``: one box per layer). ``max_nodes``: beyond this many value nodes,
     the ones farthest from ``root`` are folded into one summary node. ``known``: for the backward
     views, only these nodes' gradients are shown (the others read ``?``), as in ``backprop_steps``.
     """
+    from .model import draw_model, is_model
+
+    if is_model(root):  # an nn model: its layers and parameters (viz/model.py), collapsed by default
+        return draw_model(root, collapse=collapse is not False, title=title)
+    collapse = bool(collapse)
     if view not in VIEWS:
         raise ValueError(f"draw: view must be one of {', '.join(VIEWS)}, not {view!r}")
     if max_nodes < 1:
