@@ -47,3 +47,25 @@ def fail_on_the_second_array(monkeypatch) -> list:
 
     monkeypatch.setattr(np.lib.format, "write_array", write_half_then_fail)
     return calls
+
+
+def run_chromium(profile, *arguments: str):
+    """Headless Debian chromium with the flags this machine needs; ``profile`` is a fresh folder."""
+    import shutil
+    import subprocess
+
+    command = [
+        shutil.which("chromium") or "chromium",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--window-size=1200,900",
+        *arguments,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)

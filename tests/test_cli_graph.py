@@ -312,7 +312,7 @@ def test_demo_writes_every_picture_and_an_index(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "J = 33; dJ/da = 3, dJ/db = 6, dJ/dc = 9" in printed
     assert "Cost after iteration 0: 0.693048" in printed and f"Open {out / 'index.html'}" in printed
-    for name in ["index.html", "J_backprop.html", *SVGS, *PNGS]:
+    for name in ["index.html", "J_backprop.html", "view.html", *SVGS, *PNGS]:
         assert (out / name).is_file(), name
     for name in PNGS:
         assert (out / name).read_bytes().startswith(b"\x89PNG")
@@ -331,7 +331,7 @@ def test_demo_without_matplotlib_skips_only_the_pngs(tmp_path, monkeypatch, caps
     printed = capsys.readouterr().out
     assert "pip install 'autograd-lite[plot]'" in printed
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
-        ["index.html", "J_backprop.html", *SVGS]
+        ["index.html", "J_backprop.html", "view.html", *SVGS]
     )
     page = index.read_text(encoding="utf-8")
     assert ".png" not in page
