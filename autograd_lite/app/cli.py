@@ -4,6 +4,7 @@ autograd-lite demo [--out DIR]                       the main job: diagrams, a t
 autograd-lite graph "u = b*c; v = a + u; J = 3*v" --set a=5 b=3 c=2 [--backward|--both] -o J.svg
 autograd-lite train planar|logreg|deep [--data DIR] [--plot DIR]
 autograd-lite example [--a 5 --b 3 --c 2]            the course's worked example, as text
+autograd-lite doctor                                 which renderer, formats and versions are in use
 autograd-lite --version
 
 Every error is one line on stderr, ``autograd-lite COMMAND: error: ...``, with exit code 2; output
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..course import worked_example
+from .doctor import doctor_command
 from .paths import output_file, output_folder
 from .program import ProgramError, run_program
 
@@ -52,16 +54,17 @@ def _inputs(assignments: Sequence[str]) -> dict[str, float]:
 def graph_command(args: argparse.Namespace) -> int:
     """``autograd-lite graph``: run a program, print its derivatives, write the diagram."""
     from .. import viz
+    from ..viz.labels import grad_name, number
 
     inputs = _inputs(args.set or [])
     path, format = _graph_output(args)
     program = run_program(args.program, inputs)
     J, root = program.output, program.output_name
     J.backward(retain_graph=True)
-    lines = [f"{root} = {J.data:g}"]
-    for name, node in program.names.items():
+    lines = [f"{root} = {number(J.data, 6)}"]
+    for name, node in program.names.items():  # program variables keep their names: ∂J/∂u = 3
         if name != root:
-            lines.append(f"  d{root}/d{name} = {node.grad:g}")
+            lines.append(f"  {grad_name(node, name, root)} = {number(node.grad, 6)}")
     view = "both" if args.both else "backward" if args.backward else "forward"
     if args.html:
         viz.to_html(J, path)
@@ -227,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
         example.add_argument(
             f"--{name}", type=float, default=default, help=f"value of {name} (default {default:g})"
         )
+
+    commands.add_parser("doctor", help="show the versions, the diagram renderer and the formats that work")
     return parser
 
 
@@ -255,7 +260,12 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "example":
         print(worked_example(args.a, args.b, args.c))
         return 0
-    handler = {"graph": graph_command, "train": train_command, "demo": demo_command}[args.command]
+    handler = {
+        "graph": graph_command,
+        "train": train_command,
+        "demo": demo_command,
+        "doctor": doctor_command,
+    }[args.command]
     try:
         return handler(args)
     except BrokenPipeError:
