@@ -64,7 +64,7 @@ t = Tensor([1.0, 2.0], requires_grad=True)
 t.{name}().sum().backward()
 print(y.data, x.grad, t.grad.tolist())
 edges = [line for line in viz.draw(y, view="backward").source.splitlines() if "->" in line]
-print([line for line in edges if "dy/dx =" in line])
+print([line for line in edges if "∂y/∂x =" in line])
 main(["graph", "J = {name}(a)", "--set", "a=2", "--format", "dot", "-o", {str(tmp_path / "J.dot")!r}])
 """
     result = subprocess.run(
@@ -72,5 +72,5 @@ main(["graph", "J = {name}(a)", "--set", "a=2", "--format", "dot", "-o", {str(tm
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "8.0 12.0 [3.0, 12.0]"  # the README's cube: a³ and 3a²
-    assert "dy/dx = 3x² = 12" in result.stdout
-    assert "J = 8" in result.stdout and "dJ/da = 12" in result.stdout
+    assert "∂y/∂x = 3x² = 12" in result.stdout
+    assert "J = 8" in result.stdout and "∂J/∂a = 12" in result.stdout

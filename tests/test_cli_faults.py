@@ -339,7 +339,7 @@ def test_numbers_up_to_the_limit_still_work():
 def test_a_flat_sum_of_31_terms_is_not_nesting(capsys):
     assert main(["graph", "J = " + "+".join(["a"] * 31), "--set", "a=1", "--format", "dot"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("J = 31\n  dJ/da = 31\n")
+    assert out.startswith("J = 31\n  ∂J/∂a = 31\n")
 
 
 def test_a_flat_run_of_200_terms_evaluates_correctly():
@@ -391,7 +391,7 @@ def test_moderate_real_nesting_is_allowed():
 def test_set_names_are_normalised_like_program_names(capsys):
     # the ligature U+FB01 is the name fi in Python source (NFKC)
     assert main(["graph", "J = 3*fi", "--set", "\ufb01=2", "--format", "dot"]) == 0
-    assert capsys.readouterr().out.startswith("J = 6\n  dJ/dfi = 3\n")
+    assert capsys.readouterr().out.startswith("J = 6\n  ∂J/∂fi = 3\n")
     assert main(["graph", "J = 3*\ufb01", "--set", "fi=2", "--format", "dot"]) == 0
     assert capsys.readouterr().out.startswith("J = 6\n")
     assert main(["graph", "J = 3*a", "--set", "\uff41=2", "--format", "dot"]) == 0  # fullwidth a

@@ -353,9 +353,9 @@ def edge_label(node, record, index: int) -> str:
     names and the output's (``Z``) filled in, as ``viz/labels.py`` writes it."""
     names = [parent.label for parent in node._parents]
     count, parent = len(names), node._parents[index]
-    if isinstance(node, Scalar):  # dZ/db = c, then "= value" unless the formula is the value
+    if isinstance(node, Scalar):  # ∂Z/∂b = c, then "= value" unless the formula is the value
         formula = record.partial_formula(index, count).format(*names, out="Z")
-        return rf'label="{re.escape(f"dZ/d{names[index]} = {formula}")}( = [^"]*)?"'
+        return rf'label="{re.escape(f"∂Z/∂{names[index]} = {formula}")}( = [^"]*)?"'
     formula = record.vjp_formula(index, count).format(*map(wrap, names), out=wrap("Z"))
     stretched = record.broadcasts and np.shape(parent.data) != np.shape(node.data)
     summed = " (summed over broadcast axes)" if stretched else ""

@@ -1,9 +1,10 @@
 """``draw(node)``: the computation graph as a graphviz diagram, left to right like the course's pictures.
 
 - forward view: each value node shows its name and value (``u = b*c = 6``), op nodes in between;
-- backward view: each node shows its gradient (``dJ/dv = 3``); edges run the other way in a second
-  colour, labelled with the factor the chain rule multiplies (``du/db = c = 2``, ``dW1 = dZ1 · Xᵀ``);
-- both: values and gradients, forward and backward edges.
+- backward view: each node shows its gradient (``∂J/∂v = 3``); edges run the other way in a second
+  colour, labelled with the factor the chain rule multiplies (``∂u/∂b = c = 2``, ``dW1 = dZ1 · Xᵀ``);
+- both: values and gradients; the local derivatives ride on the forward edges as external labels
+  (labelled back edges made dot's layout superlinear on long chains).
 
 Works on any node of the shared graph (Scalar, Tensor or mixed). nn modules can be drawn as
 clusters (or collapsed to one box each). Output is deterministic: the same graph gives the same
@@ -28,7 +29,7 @@ FILL = {"parameter": "#d0ebff", "constant": "#f1f3f5", "value": "#ffffff", "outp
 
 
 class Diagram(graphviz.Digraph):
-    """A graphviz.Digraph that renders in Jupyter even without a system Graphviz (WebAssembly)."""
+    """A graphviz.Digraph that renders in Jupyter even without a system Graphviz (pygraphviz bundles it)."""
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
         from .render import svg_from_dot
@@ -55,7 +56,8 @@ def draw(
 
     ``view``: "forward", "backward" or "both". ``modules``: an nn Module whose sub-modules become
     clusters (``collapse=True``: one box per layer). ``max_nodes``: beyond this many value nodes,
-    the ones farthest from ``root`` are folded into one summary node. ``known``: for the backward
+    the ones farthest from ``root`` are folded into one summary node with at most one edge per
+    drawn op, and the diagram's label says how many were left out. ``known``: for the backward
     views, only these nodes' gradients are shown (the others read ``?``), as in ``backprop_steps``.
     """
     from .model import draw_model, is_model
@@ -71,8 +73,7 @@ def draw(
     nodes, hidden = _nodes_to_draw(root, max_nodes)
     namer = Namer()
     root_name = root.label or "J"
-    namer._names[id(root)] = root_name
-    namer._used[root_name] = 1
+    namer.reserve(root, root_name)
     for node in nodes:  # oldest first: parents are named before the expressions that use them
         namer(node)
     ids = {id(node): f"n{i}" for i, node in enumerate(nodes)}
@@ -122,11 +123,13 @@ def draw(
                 _add_statements(cluster, clusters[index], ids, root)
 
     drawn = set()
+    left_out = {id(node) for node in hidden}
     for node in nodes:
         if node._op is None:
             continue
         child = boxes[id(node)]
-        sources = [boxes.get(id(parent), "more") for parent in node._parents]
+        # a parent's box; "more" for one left out by max_nodes; None for a constant not drawn
+        sources = [boxes.get(id(p), "more" if id(p) in left_out else None) for p in node._parents]
         if show_values:
             if child.startswith("m"):  # inside a collapsed module: connect the boxes directly
                 for source in sources:
@@ -135,14 +138,30 @@ def draw(
                         diagram.edge(source, child, color=FORWARD_COLOR)
             else:
                 op_id = f"op{ids[id(node)][1:]}"
-                for source in sources:
-                    diagram.edge(source, op_id, color=FORWARD_COLOR)
+                shown = known is None or node in known
+                for index, source in enumerate(sources):
+                    if source == "more":
+                        if (source, op_id) not in drawn:  # one edge from the summary, not one per node
+                            drawn.add((source, op_id))
+                            diagram.edge(source, op_id, color=FORWARD_COLOR, style="dashed")
+                        continue
+                    extra = {}
+                    if show_grads and node._parents[index].requires_grad:
+                        # the local derivative rides on the forward edge as an external label: back
+                        # edges with labels make dot's layout superlinear on long chains
+                        label = edge_derivative(node, index, namer, root_name) if shown else ""
+                        extra = {"xlabel": _escape(label), "fontcolor": BACKWARD_COLOR}
+                    diagram.edge(source, op_id, color=FORWARD_COLOR, **extra)
                 diagram.edge(op_id, child, color=FORWARD_COLOR)
+                continue
         if show_grads:
             shown = known is None or node in known
             for index, parent in enumerate(node._parents):
                 source = sources[index]
-                if source in (child, "more") or not parent.requires_grad:
+                if source == "more" and not show_values and (source, child) not in drawn:
+                    drawn.add((source, child))  # one edge from the summary, not one per hidden node
+                    diagram.edge(source, child, dir="back", color=BACKWARD_COLOR, style="dashed")
+                if source in (child, "more", None) or not parent.requires_grad:
                     continue
                 label = edge_derivative(node, index, namer, root_name) if shown else ""
                 diagram.edge(
@@ -165,6 +184,10 @@ def draw(
             style="filled",
             fillcolor="#fff5f5",
         )
+        total = len(nodes) + len(hidden)
+        note = f"showing {len(nodes):,} of {total:,} nodes; {len(hidden):,} left out (max_nodes={max_nodes})"
+        heading = f"{title}\n{note}" if title else note
+        diagram.attr(label=_title(heading), labelloc="t")
     return diagram
 
 

@@ -1,45 +1,150 @@
 """What the diagrams write: node names, values, gradients and the local derivatives on edges.
 
-Names follow the course: a labelled node shows its label (``u``, ``W1``); an unnamed one gets a
-name built from its op and its inputs (``b*c``, ``tanh(Z1)``). Scalar gradients are written
-``dJ/dv``; tensor gradients the course's way, ``dW1``.
+Naming rules (the same in the diagrams, the step-through page and the command line):
+
+- a labelled node shows its label (``u``, ``W1``); a constant shows its value (``3``, ``0.5``);
+- an unnamed node is named by its formula over its parents' names, with the parentheses that
+  precedence needs (``1 - a``, ``(a + b)*c``, ``a - (b - c)``, ``(-a)**2``): ``+ -`` bind weakest,
+  then ``* / @``, then unary minus, then ``**`` (right-associative); calls such as ``log(a)`` and
+  postfix ``ᵀ`` are atomic. The precedence of an operator comes from its op record's ``symbol``;
+- a formula longer than ``MAX_NAME`` becomes the op's name and a subscript, numbered in creation
+  order within the diagram (``add₁``, ``add₂``);
+- names are unique within a diagram (constants excepted: equal values read the same): a later node
+  whose name is already taken gets a subscript, its formula in parentheses first (``(1 - a)₂``);
+- an unnamed input that requires a gradient is ``v₁``, ``v₂``, ... (a tensor without values shown).
+
+Scalar gradients and local derivatives are written with ``∂``, a compound name in parentheses
+(``∂L/∂(1 - a)``, ``∂(1 - a)/∂a = -1``); tensor gradients the course's way, ``dW1``, ``d(x @ W)``.
 """
 
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 
 from autograd_lite.graph import Node
-from autograd_lite.ops import wrap as _wrap
 from autograd_lite.scalar import Scalar
 
-MAX_NAME = 16  # longer derived names fall back to the op name and a number
+MAX_NAME = 40  # longer formulas fall back to the op's name and a subscript
 SMALL_TENSOR = 6  # tensors with at most this many elements show their values
+
+# precedence levels, weakest first; an operator's level is read from its record's ``symbol``
+SUM, PRODUCT, UNARY, POWER, ATOM = 1, 2, 3, 4, 9
+BINARY = {"+": SUM, "-": SUM, "*": PRODUCT, "/": PRODUCT, "@": PRODUCT, "**": POWER}
+RIGHT_ASSOCIATIVE = {"**"}
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_FIELD = re.compile(r"\{(\d+|out)\}")
 
 
 def number(x: float, digits: int = 4) -> str:
-    """A short, stable rendering of a float: 33, 0.5, 0.000146, 1.2e+10."""
+    """A short, stable rendering of a float: 33, 0.5, 0.000146, 1.2e+10; never ``-0``."""
     x = float(x)
-    if x == 0:
+    if x == 0:  # 0.0 and -0.0 alike
         return "0"
     if x.is_integer() and abs(x) < 1e15:
         return str(int(x))
     return f"{x:.{digits}g}"
 
 
+def subscript(name: str, index: int) -> str:
+    """``name`` with a subscript index: ``add₃``; a compound name in parentheses: ``(1 - a)₂``."""
+    return f"{parenthesized(name)}{str(index).translate(_SUBSCRIPTS)}"
+
+
+def precedence(name: str) -> int:
+    """How tightly a name binds: the weakest operator outside parentheses (``ATOM`` if none).
+
+    ``a + b`` is ``SUM``, ``w1*x1`` ``PRODUCT``, ``-a`` and ``-0.3`` ``UNARY``, ``a**2`` ``POWER``;
+    ``u``, ``3``, ``1e-05``, ``log(1 - a)``, ``xᵀ``, ``add₃`` and ``(1 - a)₂`` are atoms.
+    """
+    lowest, depth, index = ATOM, 0, 0
+    while index < len(name):
+        character = name[index]
+        if character in "([":
+            depth += 1
+        elif character in ")]":
+            depth -= 1
+        elif depth == 0:
+            if name.startswith(("+ ", "- "), index) and name[index - 1 : index] == " ":
+                lowest = min(lowest, SUM)
+            elif name.startswith("**", index):
+                lowest, index = min(lowest, POWER), index + 1
+            elif character in "*/@":
+                lowest = min(lowest, PRODUCT)
+        index += 1
+    return min(lowest, UNARY) if name.startswith("-") else lowest
+
+
+def parenthesized(name: str) -> str:
+    """``name`` as one operand: in parentheses unless it is an atom (``u``, ``log(a)``, ``add₃``)."""
+    return name if precedence(name) == ATOM else f"({name})"
+
+
+def derivative(of: str, wrt: str) -> str:
+    """The partial derivative of one name with respect to another: ``∂L/∂(1 - a)``."""
+    return f"∂{parenthesized(of)}/∂{parenthesized(wrt)}"
+
+
+def fill(template: str, names: list[str], out: str) -> str:
+    """A record's formula (``1/{0}``, ``d{out} · {1}ᵀ``) over names, compound ones parenthesized
+    unless the field stands alone or already sits in parentheses (``σ({0})``)."""
+
+    def name(match: re.Match) -> str:
+        field = match.group(1)
+        text = out if field == "out" else names[int(field)]
+        start, end = match.span()
+        alone = template == match.group(0)
+        enclosed = template[start - 1 : start] == "(" and template[end : end + 1] == ")"
+        return text if alone or enclosed else parenthesized(text)
+
+    return _FIELD.sub(name, template)
+
+
+def formula(op, parts: list[str]) -> str:
+    """How ``op`` is written over its operands' names, with the parentheses precedence needs.
+
+    Infix ops (their ``symbol`` in ``BINARY``) and unary minus use the record's ``notation``
+    (``{0}*{1}``, ``-{0}``), a postfix notation (``{0}ᵀ``) too; anything else is a call, ``tanh(z)``.
+    """
+    notation = op.notation or op.name
+    fields = len(_FIELD.findall(notation))
+    if "{0}" in notation and fields == len(parts):
+        symbol = op.symbol
+        if fields == 2 and symbol in BINARY:
+            level, right = BINARY[symbol], symbol in RIGHT_ASSOCIATIVE
+            left_tight = precedence(parts[0]) > level if right else precedence(parts[0]) >= level
+            right_tight = precedence(parts[1]) >= level if right else precedence(parts[1]) > level
+            right_tight = right_tight and not parts[1].startswith("-")  # a + (-b), a*(-0.3)
+            left = parts[0] if left_tight else f"({parts[0]})"
+            return notation.format(left, parts[1] if right_tight else f"({parts[1]})")
+        if fields == 1 and symbol is not None and notation.startswith(symbol):  # unary minus
+            return notation.format(parts[0] if precedence(parts[0]) > UNARY else f"({parts[0]})")
+        if fields == 1 and notation.startswith("{0}"):  # postfix, such as the transpose
+            return notation.format(parenthesized(parts[0]))
+    shown = parts if len(parts) <= 3 else [parts[0], "…", parts[-1]]
+    return f"{notation}({', '.join(shown)})"
+
+
 class Namer:
-    """Gives every node of one diagram a readable, unique name, deterministically."""
+    """Gives every node of one diagram a readable, unique name, deterministically (see the module)."""
 
     def __init__(self) -> None:
         self._names: dict[int, str] = {}
         self._used: dict[str, int] = {}
+        self._numbered: dict[str, int] = {}  # op name (or "v" for inputs) -> subscripts handed out
+
+    def reserve(self, node: Node, name: str) -> None:
+        """Give ``node`` this name (the output's ``J``) before any other is named."""
+        self._names[id(node)] = name
+        self._used[name] = self._used.get(name, 0) + 1
 
     def __call__(self, node: Node) -> str:
+        """The node's name in this diagram (its unnamed ancestors are named on the way)."""
         if id(node) not in self._names:
             for unnamed in self._unnamed_ancestry(node):  # oldest first: parents before children
-                self._names[id(unnamed)] = self._unique(self._base_name(unnamed))
+                self._names[id(unnamed)] = self._name(unnamed)
         return self._names[id(node)]
 
     def _unnamed_ancestry(self, node: Node) -> list[Node]:
@@ -52,35 +157,39 @@ class Namer:
                     stack.append(parent)
         return sorted(found.values(), key=lambda n: n._created)
 
-    def _base_name(self, node: Node) -> str:
+    def _name(self, node: Node) -> str:
         if node.label is not None:
-            return str(node.label)
+            return self._unique(str(node.label))
         if node._op is None:
-            return (
-                number(node.data)
-                if isinstance(node, Scalar)
-                else ("const" if not node.requires_grad else "x")
-            )
+            size = np.size(node.data)
+            if not node.requires_grad and size == 1:
+                return number(np.asarray(node.data).reshape(()))  # a constant: its value, not unique
+            return self._numbered_name("v" if node.requires_grad else "const")
         name = self.expression(node)
-        return name if len(name) <= MAX_NAME else node._op.name
+        return self._unique(name) if len(name) <= MAX_NAME else self._numbered_name(node._op.name)
 
     def expression(self, node: Node) -> str:
-        """``b*c``, ``a + u``, ``tanh(Z1)``: how the node was computed from its parents' names.
+        """``b*c``, ``1 - a``, ``tanh(Z1)``: how the node was computed from its parents' names."""
+        return formula(node._op, [self(parent) for parent in node._parents])
 
-        Written as the op's record says (``{0}*{1}``, ``{0}ᵀ``), else as a call of its name.
-        """
-        op = node._op
-        parts = [self(parent) for parent in node._parents]
-        notation = op.notation or op.name
-        if "{0}" in notation and len(parts) == notation.count("{"):
-            return notation.format(*[_wrap(p) for p in parts])
-        shown = parts if len(parts) <= 3 else [parts[0], "…", parts[-1]]
-        return f"{notation}({', '.join(shown)})"
+    def _numbered_name(self, base: str) -> str:
+        """``add₁``, ``add₂``, ...: the next free subscript for ``base`` in this diagram."""
+        while True:
+            self._numbered[base] = self._numbered.get(base, 0) + 1
+            name = subscript(base, self._numbered[base])
+            if name not in self._used:
+                self._used[name] = 1
+                return name
 
     def _unique(self, name: str) -> str:
-        count = self._used.get(name, 0)
-        self._used[name] = count + 1
-        return name if count == 0 else f"{name}#{count + 1}"
+        """``name``, or, when another node has it already, ``name₂`` (``(1 - a)₂``), ``name₃``, ..."""
+        candidate, count = name, self._used.get(name, 0)
+        while candidate in self._used:
+            count += 1
+            candidate = subscript(name, count)
+        self._used[name] = count if count else 1
+        self._used[candidate] = 1
+        return candidate
 
 
 def value_text(node: Node) -> str:
@@ -112,10 +221,10 @@ def _nested(array: np.ndarray) -> str:
 
 
 def grad_name(node: Node, name: str, root_name: str) -> str:
-    """``dJ/dv`` for scalars (the course's chain-rule notation), ``dW1`` for tensors."""
+    """``∂J/∂v``, ``∂J/∂(1 - a)`` for scalars; ``dW1``, ``d(x @ W)`` for tensors (the course's way)."""
     if isinstance(node, Scalar):
-        return f"d{root_name}/d{name}"
-    return f"d{_wrap(name)}"
+        return derivative(root_name, name)
+    return f"d{parenthesized(name)}"
 
 
 def grad_text(node: Node) -> str | None:
@@ -131,23 +240,22 @@ def grad_text(node: Node) -> str | None:
 def edge_derivative(node: Node, parent_index: int, namer: Namer, root_name: str) -> str:
     """The chain-rule factor on the backward edge node -> parent.
 
-    Scalars: ``du/db = c = 2`` (the local derivative with its value). Tensors: the course's
-    vector-Jacobian product, e.g. ``dW1 = dZ1 · Xᵀ``.
+    Scalars: ``∂u/∂b = c = 2`` (the local derivative with its value), ``∂(1 - a)/∂a = -1``.
+    Tensors: the course's vector-Jacobian product, e.g. ``dW1 = dZ1 · Xᵀ``.
     """
     parent = node._parents[parent_index]
     names = [namer(p) for p in node._parents]
     out, parent_name = namer(node), names[parent_index]
     op, count = node._op, len(names)
     if isinstance(node, Scalar):
-        formula = op.partial_formula(parent_index, count).format(*names, out=out)
+        local = fill(op.partial_formula(parent_index, count), names, out)
         value = number(node.local_derivatives()[parent_index])
-        equation = f"d{out}/d{parent_name} = {formula}"
-        return equation if formula == value else f"{equation} = {value}"
-    template = op.vjp_formula(parent_index, count)
-    formula = template.format(*[_wrap(name) for name in names], out=_wrap(out))
+        equation = f"{derivative(out, parent_name)} = {local}"
+        return equation if local == value else f"{equation} = {value}"
+    product = fill(op.vjp_formula(parent_index, count), names, out)
     stretched = op.broadcasts and np.shape(parent.data) != np.shape(node.data)
     summed = " (summed over broadcast axes)" if stretched else ""
-    return f"d{_wrap(parent_name)} = {formula}{summed}"
+    return f"d{parenthesized(parent_name)} = {product}{summed}"
 
 
 def node_html(node: Node) -> str:
