@@ -55,27 +55,27 @@ def test_graph_both_prints_values_and_derivatives_and_writes_svg(tmp_path, capsy
     assert main(["graph", COURSE, *COURSE_SET, "--both", "-o", str(target)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "J = 33"
-    assert set(out[1:6]) == {"  dJ/da = 3", "  dJ/db = 6", "  dJ/dc = 9", "  dJ/du = 3", "  dJ/dv = 3"}
+    assert set(out[1:6]) == {"  ∂J/∂a = 3", "  ∂J/∂b = 6", "  ∂J/∂c = 9", "  ∂J/∂u = 3", "  ∂J/∂v = 3"}
     assert out[6] == f"wrote {target}"
     svg = html.unescape(target.read_text(encoding="utf-8"))
-    assert "<svg" in svg and "u = b*c = 6" in svg and "dJ/db = 6" in svg
+    assert "<svg" in svg and "u = b*c = 6" in svg and "∂J/∂b = 6" in svg
 
 
 @pytest.mark.svg
 def test_graph_as_a_subprocess(tmp_path):
     result = run_cli("graph", COURSE, *COURSE_SET, "--both", "-o", "tmp/J.svg", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("J = 33\n") and "  dJ/dc = 9\n" in result.stdout
+    assert result.stdout.startswith("J = 33\n") and "  ∂J/∂c = 9\n" in result.stdout
     assert "wrote tmp/J.svg" in result.stdout
     svg = html.unescape((tmp_path / "tmp" / "J.svg").read_text(encoding="utf-8"))
-    assert "v = a + u = 11" in svg and "dJ/da = 3" in svg
+    assert "v = a + u = 11" in svg and "∂J/∂a = 3" in svg
 
 
 def test_graph_backward_view(tmp_path, capsys):
     target = tmp_path / "J.dot"  # the format comes from the suffix
     assert main(["graph", COURSE, *COURSE_SET, "--backward", "-o", str(target)]) == 0
     dot = target.read_text(encoding="utf-8")
-    assert "dJ/db = 6" in dot and "du/db = c = 2" in dot and "dir=back" in dot
+    assert "∂J/∂b = 6" in dot and "∂u/∂b = c = 2" in dot and "dir=back" in dot
     assert "u = b*c = 6" not in dot
     assert f"wrote {target}" in capsys.readouterr().out
 
@@ -86,7 +86,7 @@ def test_graph_forward_dot_goes_to_stdout(tmp_path, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert out.startswith("J = 33\n")
     dot = out[out.index("digraph") :]
-    assert dot.endswith("}\n") and "J = 3*v = 33" in dot and "dJ/db" not in dot
+    assert dot.endswith("}\n") and "J = 3*v = 33" in dot and "∂J/∂b" not in dot
     assert "wrote" not in out and list(tmp_path.iterdir()) == []
 
 
@@ -103,8 +103,9 @@ def test_graph_html_writes_a_step_through_page(tmp_path, capsys):
     target = tmp_path / "J.html"
     assert main(["graph", COURSE, *COURSE_SET, "--html", "-o", str(target)]) == 0
     page = target.read_text(encoding="utf-8")
-    assert page.startswith("<!DOCTYPE html>") and page.count('class="frame"') == 6
-    assert 'id="next"' in page and "dJ/du = dJ/dv · ∂v/∂u = 3 · 1 = 3" in page
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 1
+    assert page.count("<li data-step=") == 6
+    assert 'id="next"' in page and "∂J/∂u = ∂J/∂v · ∂v/∂u = 3 · 1 = 3" in page
     assert f"wrote {target}" in capsys.readouterr().out
 
 
@@ -114,16 +115,25 @@ def test_graph_functions_and_an_expression_statement(capsys):
         == 0
     )
     out = capsys.readouterr().out
-    assert out.startswith("z = 2\n") and "  dz/da = 1\n" in out and "  dz/dc = 0.25\n" in out
+    assert out.startswith("z = 2\n") and "  ∂z/∂a = 1\n" in out and "  ∂z/∂c = 0.25\n" in out
 
 
-def test_graph_png_without_dot_is_a_clear_error(tmp_path, capsys, monkeypatch):
+def test_graph_png_renders_without_a_system_dot(tmp_path, capsys, monkeypatch):
     render_module = importlib.import_module("autograd_lite.viz.render")
     monkeypatch.setattr(render_module, "system_dot", lambda: None)
+    assert main(["graph", COURSE, *COURSE_SET, "-o", str(tmp_path / "J.png")]) == 0
+    assert (tmp_path / "J.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_graph_png_with_no_renderer_at_all_is_one_clear_line(tmp_path, capsys, monkeypatch):
+    render_module = importlib.import_module("autograd_lite.viz.render")
+    monkeypatch.setattr(render_module, "system_dot", lambda: None)
+    monkeypatch.setitem(sys.modules, "pygraphviz", None)  # import pygraphviz now raises ImportError
     assert main(["graph", COURSE, *COURSE_SET, "-o", str(tmp_path / "J.png")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("autograd-lite graph: error: render: PNG output needs")
-    assert "svg" in err
+    assert "pygraphviz" in err
+    assert not (tmp_path / "J.png").exists()
 
 
 def test_graph_views_are_exclusive(capsys):
@@ -135,18 +145,18 @@ def test_graph_views_are_exclusive(capsys):
 
 def test_graph_reports_the_derivative_of_an_input_used_directly(capsys):
     # BUG: "J = a" names the input node itself J (run_program calls .named() on the node the
-    # expression evaluates to), so no "dJ/da" line is printed and the diagram has no node a.
+    # expression evaluates to), so no "∂J/∂a" line is printed and the diagram has no node a.
     assert main(["graph", "J = a", "--set", "a=5", "--format", "dot"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("J = 5\n")
-    assert "  dJ/da = 1\n" in out
+    assert "  ∂J/∂a = 1\n" in out
 
 
 def test_graph_keeps_the_input_names_when_a_statement_copies_an_input(capsys):
     # BUG: "u = a" relabels the input node a as u, so the diagram shows "u = 5" and no "a = 5" box.
     assert main(["graph", "u = a; J = 3*u", "--set", "a=5", "--format", "dot"]) == 0
     out = capsys.readouterr().out
-    assert "  dJ/da = 3\n" in out
+    assert "  ∂J/∂a = 3\n" in out
     assert re.search(r'label="a = 5', out), out[out.index("digraph") :]
 
 
@@ -320,7 +330,7 @@ def test_demo_writes_every_picture_and_an_index(tmp_path, capsys):
     for name in [*SVGS, *PNGS]:
         assert f'<img src="{name}"' in index, name
     assert 'href="J_backprop.html"' in index
-    assert "dJ/db = 6" in html.unescape((out / "J_backward.svg").read_text(encoding="utf-8"))
+    assert "∂J/∂b = 6" in html.unescape((out / "J_backward.svg").read_text(encoding="utf-8"))
     assert "layer1" in (out / "planar_graph.svg").read_text(encoding="utf-8")
 
 

@@ -6,6 +6,7 @@ a screenshot of the first step, then a copy of the page that clicks "Next" three
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 import subprocess
@@ -41,8 +42,8 @@ def test_course_graph_has_six_steps_root_first():
     assert len(steps) == 6
     assert [step.index for step in steps] == list(range(6))
     first = steps[0]
-    assert first.node is J and first.name == "dJ/dJ" and first.value == "1"
-    assert first.equation.startswith("dJ/dJ = 1")
+    assert first.node is J and first.name == "∂J/∂J" and first.value == "1"
+    assert first.equation.startswith("∂J/∂J = 1")
     assert [step.node for step in steps[:3]] == [J, nodes["v"], nodes["u"]]
     assert {id(step.node) for step in steps[3:]} == {id(nodes[name]) for name in "abc"}
 
@@ -61,12 +62,12 @@ def test_course_graph_chain_rule_equations():
     J, _ = course_graph()
     equations = {step.name: step.equation for step in viz.backprop_steps(J)}
     assert equations == {
-        "dJ/dJ": "dJ/dJ = 1 (start: the output's derivative with respect to itself)",
-        "dJ/dv": "dJ/dv = dJ/dJ · ∂J/∂v = 1 · 3 = 3",
-        "dJ/du": "dJ/du = dJ/dv · ∂v/∂u = 3 · 1 = 3",
-        "dJ/da": "dJ/da = dJ/dv · ∂v/∂a = 3 · 1 = 3",
-        "dJ/db": "dJ/db = dJ/du · ∂u/∂b = 3 · 2 = 6",
-        "dJ/dc": "dJ/dc = dJ/du · ∂u/∂c = 3 · 3 = 9",
+        "∂J/∂J": "∂J/∂J = 1 (start: the output's derivative with respect to itself)",
+        "∂J/∂v": "∂J/∂v = ∂J/∂J · ∂J/∂v = 1 · 3 = 3",
+        "∂J/∂u": "∂J/∂u = ∂J/∂v · ∂v/∂u = 3 · 1 = 3",
+        "∂J/∂a": "∂J/∂a = ∂J/∂v · ∂v/∂a = 3 · 1 = 3",
+        "∂J/∂b": "∂J/∂b = ∂J/∂u · ∂u/∂b = 3 · 2 = 6",
+        "∂J/∂c": "∂J/∂c = ∂J/∂u · ∂u/∂c = 3 · 3 = 9",
     }
 
 
@@ -91,8 +92,8 @@ def test_step_diagram_shows_only_the_known_gradients():
     J, _ = course_graph()
     steps = viz.backprop_steps(J)
     source = steps[2].diagram(J, view="backward").source  # J, v and u known
-    assert "dJ/du = 3" in source and "dJ/dv = 3" in source
-    assert "dJ/da = ?" in source and "dJ/db = ?" in source and "dJ/dc = ?" in source
+    assert "∂J/∂u = 3" in source and "∂J/∂v = 3" in source
+    assert "∂J/∂a = ?" in source and "∂J/∂b = ?" in source and "∂J/∂c = ?" in source
 
 
 def test_fan_out_sums_one_term_per_use():
@@ -102,7 +103,7 @@ def test_fan_out_sums_one_term_per_use():
     last = viz.backprop_steps(J)[-1]
     assert last.node is x and last.value == "7"
     assert last.equation.endswith("= 1 · 1 + 1 · 3 + 1 · 3 = 7")
-    assert last.equation.count("dJ/dy · ∂y/∂x") == 2
+    assert last.equation.count("∂J/∂y · ∂y/∂x") == 2
 
 
 def test_backprop_steps_runs_backward_when_needed():
@@ -189,30 +190,53 @@ def test_page_is_self_contained(course_page):
     assert not re.search(r"@import|url\(", page, re.I)
     for attribute, value in re.findall(r"""\b((?:xlink:)?(?:src|href))\s*=\s*["']([^"']*)""", page, re.I):
         assert not re.match(r"(https?:)?//", value), f"{attribute}={value}"
-    assert page.count("<svg") == 7  # the forward diagram and one frame per step
+    assert page.count("<svg") == 1  # one diagram, laid out once; the steps only restyle it
+
+
+def page_data(page: str) -> dict:
+    """The step data the page's script reads."""
+    found = re.search(r'<script type="application/json" id="steps-data">(.*?)</script>', page, re.S)
+    assert found, "no step data"
+    return json.loads(found.group(1).replace("<\\/", "</"))
 
 
 @pytest.mark.svg
-def test_page_has_frames_slider_and_buttons(course_page):
+def test_page_has_one_diagram_slider_and_buttons(course_page):
     page = course_page.read_text(encoding="utf-8")
-    frames = re.findall(r'<div class="frame" data-step="(\d+)"( hidden)?>', page)
-    assert [int(step) for step, _ in frames] == list(range(6))
-    assert [hidden for _, hidden in frames] == [""] + [" hidden"] * 5
     assert re.search(r'<input id="slider" type="range" min="0" max="5" value="0"', page)
     assert re.search(r'<button id="previous"[^>]*>[^<]*Previous</button>', page)
     assert re.search(r'<button id="next"[^>]*>Next[^<]*</button>', page)
     assert '<span id="counter">1 / 6</span>' in page
     assert "<title>Backpropagation through J</title>" in page
-    # each caption shows its step's equation (HTML-escaped)
-    assert "Step 3 of 6:</b> dJ/du = dJ/dv · ∂v/∂u = 3 · 1 = 3" in page
-    assert "u = b*c = 6" in page and "dJ/db = 6" in page
+    # each caption shows its step's equation (HTML-escaped); only the first is visible
+    captions = re.findall(r'<li data-step="(\d+)"( hidden)?>', page)
+    assert [int(step) for step, _ in captions] == list(range(6))
+    assert [hidden for _, hidden in captions] == [""] + [" hidden"] * 5
+    assert "Step 3 of 6:</b> ∂J/∂u = ∂J/∂v · ∂v/∂u = 3 · 1 = 3" in page
+    # the one diagram holds every value, gradient and local derivative
+    assert "u = b*c = 6" in page and "∂J/∂b = 6" in page and "∂u/∂b = c = 2" in page
+
+
+@pytest.mark.svg
+def test_page_elements_carry_the_ids_of_the_dot_nodes_and_edges(course_page):
+    page = course_page.read_text(encoding="utf-8")
+    data = page_data(page)
+    assert len(data["steps"]) == 6
+    for name in data["steps"]:
+        assert re.search(rf'<g id="g_{name}" class="node">', page), name
+    for edge, parent_step, child_step in data["edges"]:
+        assert re.search(rf'<g id="{edge}" class="edge">', page), edge
+        assert child_step < parent_step  # a derivative is used after its child's gradient is known
+    on, off = data["texts"][data["steps"][3]]
+    assert on[-1] == "∂J/∂c = 9" and off[-1] == "∂J/∂c = ?"
 
 
 @pytest.mark.svg
 def test_to_html_of_a_tensor_graph(tmp_path):
     cost, _, _ = logistic_regression_graph()
     page = viz.to_html(cost, tmp_path / "logreg.html", title="Logistic <regression>").read_text("utf-8")
-    assert page.count('class="frame"') == 14
+    assert page.count("<svg") == 1
+    assert page.count("<li data-step=") == 14 and len(page_data(page)["steps"]) == 14
     assert "<title>Logistic &lt;regression&gt;</title>" in page
 
 
@@ -261,7 +285,14 @@ def test_stepping_through_the_page_in_headless_chromium(course_page, tmp_path):
 
     dom = chromium(tmp_path, "--dump-dom", clicked.as_uri()).stdout
     assert re.search(r'<span id="counter">4 / 6</span>', dom), dom[-2000:]
-    visible = re.findall(r'<div class="frame" data-step="(\d+)">', dom)  # hidden ones carry hidden=""
-    assert visible == ["3"]
-    assert len(re.findall(r'<div class="frame" data-step="\d+" hidden="">', dom)) == 5
-    assert re.search(r'<li data-step="3"><b>Step 4 of 6:</b> dJ/dc = ', dom)
+    assert 'data-current="3"' in dom
+    assert re.search(r'<li data-step="3"><b>Step 4 of 6:</b> ∂J/∂c = ', dom)
+    assert len(re.findall(r'<li data-step="\d+" hidden="">', dom)) == 5
+    # steps 0-3 known (J, v, u, c): c is the current node; a and b still read "?"
+    data = page_data(page)
+    current = data["steps"][3]
+    assert re.search(rf'<g id="g_{current}" class="node known current">', dom)
+    for name in data["steps"][4:]:
+        group = re.search(rf'<g id="g_{name}" class="node unknown">(.*?)</g>', dom, re.S)
+        assert group and "= ?</text>" in group.group(1), name
+    assert "∂J/∂c = 9</text>" in dom

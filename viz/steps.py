@@ -2,35 +2,48 @@
 
 ``backprop_steps(J)`` lists, in the order the backward pass reaches them, each node whose gradient
 becomes known, with the chain-rule equation that gives it (``dJ/du = dJ/dv · dv/du = 3 · 1 = 3``).
-``to_html(J, path)`` writes one self-contained page (no network): the forward diagram, then a
-slider and buttons that step through backprop, one more gradient filled per step.
+``to_html(J, path)`` writes one self-contained page (no network): one diagram of the whole graph
+(values, gradients, local derivatives), laid out once, and a slider, buttons and the arrow keys
+that step through backprop; each step only recolours and retexts the diagram's elements.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograd_lite.files import write_text_atomically
 from autograd_lite.graph import Node, topological_order
 from autograd_lite.scalar import Scalar
 
-from .draw import draw
+from .draw import _nodes_to_draw, draw
 from .labels import Namer, edge_derivative, grad_name, grad_text, number
 from .render import svg_from_dot
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class BackpropStep:
-    """State after one more node's gradient is filled in."""
+    """State after one more node's gradient is filled in.
+
+    A step stores only what changes (its node and texts); ``known`` is derived on demand from the
+    order shared by all steps, so a list of steps takes memory linear in the graph.
+    """
 
     index: int
     node: Node
     name: str  # the gradient's name, e.g. dJ/du or dW1
     value: str  # the gradient as text
     equation: str  # how the chain rule gives it
-    known: tuple[Node, ...]  # every node whose gradient is known at this step
+    order: Sequence[Node] = field(repr=False)  # every step's node, in the order of the steps
+
+    @property
+    def known(self) -> tuple[Node, ...]:
+        """Every node whose gradient is known at this step, in the order they became known."""
+        return tuple(self.order[: self.index + 1])
 
     def diagram(self, root: Node, view: str = "both", **options):
         """The graph with only the gradients known at this step."""
@@ -49,23 +62,21 @@ def backprop_steps(root: Node) -> list[BackpropStep]:
         root.backward(retain_graph=True)
     namer = Namer()
     root_name = root.label or "J"
-    namer._names[id(root)] = root_name
-    namer._used[root_name] = 1
+    namer.reserve(root, root_name)
     for node in reversed(topological_order(root, check_saved=False, constants=True)):
         namer(node)
-    order = topological_order(root, check_saved=False)
+    order = tuple(topological_order(root, check_saved=False))
     children: dict[int, list[tuple[Node, int]]] = {}
     for node in order:
         for index, parent in enumerate(node._parents):
             children.setdefault(id(parent), []).append((node, index))
 
-    steps, known = [], []
+    steps = []
     for index, node in enumerate(order):
-        known.append(node)
         name = grad_name(node, namer(node), root_name)
         value = grad_text(node) or "?"
         equation = _equation(node, root, name, value, children.get(id(node), []), namer, root_name)
-        steps.append(BackpropStep(index, node, name, value, equation, tuple(known)))
+        steps.append(BackpropStep(index, node, name, value, equation, order))
     return steps
 
 
@@ -91,29 +102,95 @@ def _equation(node, root, name, value, uses, namer, root_name) -> str:
 
 
 def to_html(root: Node, path: str | Path, title: str | None = None, **draw_options) -> Path:
-    """Write a self-contained page: the forward diagram and a step-through of backprop."""
+    """Write a self-contained page that steps through backprop on one diagram of the whole graph.
+
+    The diagram (values, gradients and local derivatives) is laid out and rendered once; each step
+    only changes texts and colours of its elements, so nothing moves between steps. Keyword
+    arguments go to ``draw`` (``max_nodes`` defaults to 1000 here).
+    """
     steps = backprop_steps(root)
-    forward_svg = svg_from_dot(draw(root, view="forward", **draw_options).source)
-    frames = [svg_from_dot(step.diagram(root, view="backward", **draw_options).source) for step in steps]
+    draw_options.setdefault("max_nodes", 1000)
+    draw_options.pop("view", None)
+    full = draw(root, view="both", **draw_options).source
+    empty = draw(root, view="both", known=(), **draw_options).source
+    source, edges = _with_ids(full)
+    on, off = _labels(full), _labels(empty)
+    drawn, _ = _nodes_to_draw(root, draw_options["max_nodes"])
+    dot_id = {id(node): f"n{i}" for i, node in enumerate(drawn)}
+    step_of = {dot_id[id(step.node)]: step.index for step in steps if id(step.node) in dot_id}
+    data = {
+        "steps": [dot_id.get(id(step.node)) for step in steps],
+        "texts": {
+            name: [on[name], off[name]] for name in step_of if name in on and on[name] != off.get(name)
+        },
+        "stepOf": step_of,
+        # derivative edges: [edge id, parent's step, child's step]
+        "edges": [
+            [edge, step_of[parent], step_of["n" + op[2:]]]
+            for edge, parent, op in edges
+            if parent in step_of and "n" + op[2:] in step_of
+        ],
+    }
+    svg = _strip_xml_header(svg_from_dot(source))
     title = title or f"Backpropagation through {root.label or 'J'}"
     page = _PAGE.format(
         title=html.escape(title),
-        forward=_strip_xml_header(forward_svg),
-        frames="\n".join(
-            f'<div class="frame" data-step="{i}"{"" if i == 0 else " hidden"}>{_strip_xml_header(svg)}</div>'
-            for i, svg in enumerate(frames)
-        ),
+        diagram=svg,
         captions="\n".join(
             f'<li data-step="{i}"{"" if i == 0 else " hidden"}><b>Step {i + 1} of {len(steps)}:</b> '
             f"{html.escape(step.equation)}</li>"
             for i, step in enumerate(steps)
         ),
+        data=json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"),
         last=len(steps) - 1,
         count=len(steps),
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     return write_text_atomically(path, page, f"to_html {path}")
+
+
+_NODE_LINE = re.compile(r"^(\s*)(\w+) \[(.*)$")
+_EDGE_LINE = re.compile(r"^(\s*)(\w+) -> (\w+) \[(.*)$")
+_LABEL = re.compile(r'(?:^|\s)label=("(?:[^"\\]|\\.)*"|[^\s\]]+)')
+
+
+def _with_ids(source: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """DOT source whose nodes and edges carry SVG ids (``g_n3``, ``g_e5``), and its derivative edges.
+
+    The derivative edges are (edge id, parent id, op id): the edges that carry a local derivative.
+    """
+    lines, edges = [], []
+    for number_, line in enumerate(source.split("\n")):
+        edge = _EDGE_LINE.match(line)
+        node = _NODE_LINE.match(line)
+        if edge:
+            indent, tail, head, rest = edge.groups()
+            edge_id = f"g_e{number_}"
+            line = f'{indent}{tail} -> {head} [id="{edge_id}" {rest}'
+            if "xlabel=" in rest and head.startswith("op"):
+                edges.append((edge_id, tail, head))
+        elif node and node.group(2) not in ("graph", "node", "edge"):
+            indent, name, rest = node.groups()
+            line = f'{indent}{name} [id="g_{name}" {rest}'
+        lines.append(line)
+    return "\n".join(lines), edges
+
+
+def _labels(source: str) -> dict[str, list[str]]:
+    """Each node's label lines, read back from DOT source."""
+    labels = {}
+    for line in source.split("\n"):
+        node = _NODE_LINE.match(line)
+        if not node or _EDGE_LINE.match(line) or node.group(2) in ("graph", "node", "edge"):
+            continue
+        label = _LABEL.search(node.group(3))
+        if label:
+            text = label.group(1)
+            if text.startswith('"'):
+                text = re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), text[1:-1])
+            labels[node.group(2)] = text.split("\n")
+    return labels
 
 
 def _strip_xml_header(svg: str) -> str:
@@ -134,13 +211,17 @@ _PAGE = """<!DOCTYPE html>
   button {{ font-size: 1em; padding: 0.3em 0.9em; }}
   #slider {{ width: 20em; }}
   ol.captions {{ list-style: none; padding: 0; font-size: 1.05em; min-height: 1.5em; }}
+  .node.unknown text:last-of-type {{ fill: #adb5bd; }}
+  .node.current > path, .node.current > polygon {{ stroke: #d9480f; stroke-width: 3; }}
+  .edge.waiting text {{ opacity: 0.25; }}
+  .edge.waiting > path {{ stroke-dasharray: 3 3; }}
+  .edge.active > path {{ stroke: #d9480f; stroke-width: 2.5; }}
+  .edge.active > polygon {{ stroke: #d9480f; fill: #d9480f; }}
 </style>
 </head>
 <body>
 <h1>{title}</h1>
-<h2>Forward pass: values, left to right</h2>
-<div class="diagram" id="forward">{forward}</div>
-<h2>Backward pass: gradients, right to left, one node per step</h2>
+<h2>Backward pass: gradients, right to left, one node per step (values from the forward pass)</h2>
 <div class="controls">
   <button id="previous" type="button">&larr; Previous</button>
   <input id="slider" type="range" min="0" max="{last}" value="0" aria-label="step">
@@ -150,18 +231,39 @@ _PAGE = """<!DOCTYPE html>
 <ol class="captions" id="captions">
 {captions}
 </ol>
-<div class="diagram" id="frames">
-{frames}
-</div>
+<div class="diagram" id="diagram" data-current="0">{diagram}</div>
+<script type="application/json" id="steps-data">{data}</script>
 <script>
 (function () {{
+  var data = JSON.parse(document.getElementById("steps-data").textContent);
   var slider = document.getElementById("slider");
   var counter = document.getElementById("counter");
+  var diagram = document.getElementById("diagram");
+  function element(name) {{ return document.getElementById("g_" + name); }}
   function show(step) {{
     step = Math.max(0, Math.min({last}, step));
     slider.value = step;
-    document.querySelectorAll("[data-step]").forEach(function (element) {{
-      element.hidden = Number(element.getAttribute("data-step")) !== step;
+    diagram.setAttribute("data-current", step);
+    document.querySelectorAll("#captions [data-step]").forEach(function (item) {{
+      item.hidden = Number(item.getAttribute("data-step")) !== step;
+    }});
+    Object.keys(data.stepOf).forEach(function (name) {{
+      var group = element(name);
+      if (!group) return;
+      var at = data.stepOf[name];
+      var state = at < step ? "known" : at === step ? "known current" : "unknown";
+      group.setAttribute("class", "node " + state);
+      var lines = data.texts[name];
+      if (!lines) return;
+      var texts = group.querySelectorAll("text");
+      var chosen = lines[at <= step ? 0 : 1];
+      for (var i = 0; i < texts.length && i < chosen.length; i++) texts[i].textContent = chosen[i];
+    }});
+    data.edges.forEach(function (edge) {{
+      var group = document.getElementById(edge[0]);
+      if (!group) return;
+      var state = edge[2] > step ? "waiting" : edge[1] === step ? "active" : "used";
+      group.setAttribute("class", "edge " + state);
     }});
     counter.textContent = (step + 1) + " / {count}";
   }}
