@@ -20,7 +20,7 @@ def computation_graph() -> None:
     J.backward()  # right to left: the chain rule fills every .grad
     print(f"J = 3(a + bc) = {J.data:g}")
     for node in (v, a, u, b, c):
-        print(f"  dJ/d{node.label} = {node.grad:g}")
+        print(f"  ∂J/∂{node.label} = {node.grad:g}")
 
 
 def derivative_examples() -> None:

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_worked_example_text():
     text = worked_example()
     assert "J = 3*v   = 3 * 11 = 33" in text
-    for expected in ("dJ/dv = 3", "= 3 * 1 = 3", "3 * c = 6", "3 * b = 9"):
+    for expected in ("∂J/∂v = 3", "= 3 * 1 = 3", "3 * c = 6", "3 * b = 9"):
         assert expected in text
 
 
@@ -38,7 +38,7 @@ def test_console_script_and_module_entry_point():
     module = subprocess.run(
         [sys.executable, "-m", "autograd_lite", "example"], capture_output=True, text=True, check=True
     )
-    assert "dJ/dc = dJ/du * du/dc = 3 * b = 9" in module.stdout
+    assert "∂J/∂c = ∂J/∂u * ∂u/∂c = 3 * b = 9" in module.stdout
 
 
 def test_bad_option_exits_with_usage_error():
@@ -61,7 +61,7 @@ def run_example(name: str) -> str:
 def test_computation_graph_example_prints_the_course_figures():
     out = run_example("computation_graph.py")
     assert "J = 3(a + bc) = 33" in out
-    for line in ("dJ/dv = 3", "dJ/da = 3", "dJ/du = 3", "dJ/db = 6", "dJ/dc = 9"):
+    for line in ("∂J/∂v = 3", "∂J/∂a = 3", "∂J/∂u = 3", "∂J/∂b = 6", "∂J/∂c = 9"):
         assert line in out
     assert re.search(r"d/da a\*\*2\s+= 4\b", out)
     assert re.search(r"d/da a\*\*3\s+= 12\b", out)

@@ -320,7 +320,7 @@ def test_demo_writes_every_picture_and_an_index(tmp_path, capsys):
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out), "--iterations", "200", "--no-progress"]) == 0
     printed = capsys.readouterr().out
-    assert "J = 33; dJ/da = 3, dJ/db = 6, dJ/dc = 9" in printed
+    assert "J = 33; ∂J/∂a = 3, ∂J/∂b = 6, ∂J/∂c = 9" in printed
     assert "Cost after iteration 0: 0.693048" in printed and f"Open {out / 'index.html'}" in printed
     for name in ["index.html", "J_backprop.html", "view.html", *SVGS, *PNGS]:
         assert (out / name).is_file(), name

@@ -1,7 +1,7 @@
 """Backprop one node at a time: the sequence of states of the backward pass, and a page to step through it.
 
 ``backprop_steps(J)`` lists, in the order the backward pass reaches them, each node whose gradient
-becomes known, with the chain-rule equation that gives it (``dJ/du = dJ/dv · dv/du = 3 · 1 = 3``).
+becomes known, with the chain-rule equation that gives it (``∂J/∂u = ∂J/∂v · ∂v/∂u = 3 · 1 = 3``).
 ``to_html(J, path)`` writes one self-contained page (no network): one diagram of the whole graph
 (values, gradients, local derivatives), laid out once, and a slider, buttons and the arrow keys
 that step through backprop; each step only recolours and retexts the diagram's elements.
@@ -21,7 +21,7 @@ from autograd_lite.graph import Node, topological_order
 from autograd_lite.scalar import Scalar
 
 from .draw import _nodes_to_draw, draw
-from .labels import Namer, edge_derivative, grad_name, grad_text, number
+from .labels import Namer, derivative, edge_derivative, grad_name, grad_text, number
 from .render import svg_from_dot
 
 
@@ -35,7 +35,7 @@ class BackpropStep:
 
     index: int
     node: Node
-    name: str  # the gradient's name, e.g. dJ/du or dW1
+    name: str  # the gradient's name, e.g. ∂J/∂u or dW1
     value: str  # the gradient as text
     equation: str  # how the chain rule gives it
     order: Sequence[Node] = field(repr=False)  # every step's node, in the order of the steps
@@ -51,7 +51,7 @@ class BackpropStep:
 
 
 def backprop_steps(root: Node) -> list[BackpropStep]:
-    """The backward pass from ``root`` as a list of steps, root first (dJ/dJ = 1).
+    """The backward pass from ``root`` as a list of steps, root first (∂J/∂J = 1).
 
     Gradients are read from the nodes; if ``root`` has not been backpropagated yet, this runs
     ``root.backward(retain_graph=True)`` first.
@@ -93,7 +93,7 @@ def _equation(node, root, name, value, uses, namer, root_name) -> str:
         factors, products = [], []
         for child, index in uses:
             child_grad = grad_name(child, namer(child), root_name)
-            local = f"∂{namer(child)}/∂{namer(node)}"  # the local (partial) derivative
+            local = derivative(namer(child), namer(node))  # the local (partial) derivative
             factors.append(f"{child_grad} · {local}")
             products.append(f"{number(child.grad)} · {number(child.local_derivatives()[index])}")
         return f"{name} = {' + '.join(factors)} = {' + '.join(products)} = {value}"

@@ -35,7 +35,7 @@ def run_demo(out: Path, iterations: int = 10_000, progress: bool | None = None, 
     print("1. The course's computation graph J = 3(a + bc), a = 5, b = 3, c = 2", file=stream)
     graph = course_graph()
     J, a, b, c = graph["J"], graph["a"], graph["b"], graph["c"]
-    print(f"   J = {J.data:g}; dJ/da = {a.grad:g}, dJ/db = {b.grad:g}, dJ/dc = {c.grad:g}", file=stream)
+    print(f"   J = {J.data:g}; ∂J/∂a = {a.grad:g}, ∂J/∂b = {b.grad:g}, ∂J/∂c = {c.grad:g}", file=stream)
     for view, caption in (
         ("forward", "Forward pass: each node's value (u = bc = 6)."),
         (
