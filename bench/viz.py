@@ -7,14 +7,16 @@ Cases:
   chain --html     to_html of a 300-node Scalar chain
   sum, capped      a 100,000-term Scalar.sum drawn with max_nodes=200 and rendered to SVG
 
-Prints one row per case: seconds (time.perf_counter, one run) and output size. Run from the
-repository root:
+Prints one row per case: the median seconds of 5 runs (time.perf_counter; the first run of a process
+includes loading Graphviz, so one untimed run comes first), their range, the target, and the output
+size. Run from the repository root:
 
     python bench/viz.py
 """
 
 from __future__ import annotations
 
+import statistics
 import sys
 import tempfile
 import time
@@ -58,12 +60,17 @@ def big_sum(terms: int = 100_000) -> Scalar:
     return Scalar.sum([Scalar(float(i), requires_grad=True) for i in range(terms)]).named("J")
 
 
-def measure(name: str, make) -> tuple[str, float, int]:
-    """Run ``make()`` (which returns a path) once; its time and the file's size."""
-    start = time.perf_counter()
-    path = make()
-    seconds = time.perf_counter() - start
-    return name, seconds, Path(path).stat().st_size
+REPEATS = 5
+
+
+def measure(name: str, make, target: float) -> tuple[str, list[float], float, int]:
+    """Run ``make()`` (which returns a path) REPEATS times; the times, the target and the file's size."""
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        path = make()
+        times.append(time.perf_counter() - start)
+    return name, sorted(times), target, Path(path).stat().st_size
 
 
 def main() -> None:
@@ -72,19 +79,24 @@ def main() -> None:
     J = program_output()
     chain = scalar_chain()
     total = big_sum()
+    viz.render(chain, folder / "warm.svg")  # loads Graphviz: not part of any case
     rows = [
-        measure("program --both (SVG)", lambda: viz.render(J, folder / "both.svg", view="both")),
-        measure("program --html", lambda: viz.to_html(J, folder / "program.html")),
-        measure("300-node chain --html", lambda: viz.to_html(chain, folder / "chain.html")),
+        measure("program --both (SVG)", lambda: viz.render(J, folder / "both.svg", view="both"), 2.0),
+        measure("program --html", lambda: viz.to_html(J, folder / "program.html"), 3.0),
+        measure("300-node chain --html", lambda: viz.to_html(chain, folder / "chain.html"), 3.0),
         measure(
             "100,000-term sum, max_nodes=200 (SVG)",
             lambda: viz.render(total, folder / "sum.svg", view="both", max_nodes=200),
+            float("nan"),
         ),
     ]
-    width = max(len(name) for name, _, _ in rows)
-    print(f"{'case':<{width}}  {'seconds':>8}  {'size (kB)':>10}")
-    for name, seconds, size in rows:
-        print(f"{name:<{width}}  {seconds:>8.2f}  {size / 1000:>10.1f}")
+    width = max(len(row[0]) for row in rows)
+    print(f"{'case':<{width}}  {'median s':>8}  {'min-max s':>11}  {'target s':>8}  {'size (kB)':>10}")
+    for name, times, target, size in rows:
+        spread = f"{times[0]:.2f}-{times[-1]:.2f}"
+        goal = "-" if target != target else f"< {target:g}"
+        median = statistics.median(times)
+        print(f"{name:<{width}}  {median:>8.2f}  {spread:>11}  {goal:>8}  {size / 1000:>10.1f}")
 
 
 if __name__ == "__main__":

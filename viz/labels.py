@@ -127,6 +127,21 @@ def formula(op, parts: list[str]) -> str:
     return f"{notation}({', '.join(shown)})"
 
 
+class _ParentNames:
+    """A node's parents' names as a sequence, each named on first use: a formula names only its own."""
+
+    __slots__ = ("parents", "namer")
+
+    def __init__(self, parents: tuple, namer: Namer) -> None:
+        self.parents, self.namer = parents, namer
+
+    def __len__(self) -> int:
+        return len(self.parents)
+
+    def __getitem__(self, index: int) -> str:
+        return self.namer(self.parents[index])
+
+
 class Namer:
     """Gives every node of one diagram a readable, unique name, deterministically (see the module)."""
 
@@ -134,11 +149,22 @@ class Namer:
         self._names: dict[int, str] = {}
         self._used: dict[str, int] = {}
         self._numbered: dict[str, int] = {}  # op name (or "v" for inputs) -> subscripts handed out
+        self._locals: dict[int, tuple] = {}  # a Scalar's local derivatives, computed once per diagram
 
     def reserve(self, node: Node, name: str) -> None:
         """Give ``node`` this name (the output's ``J``) before any other is named."""
         self._names[id(node)] = name
         self._used[name] = self._used.get(name, 0) + 1
+
+    def local_derivatives(self, node: Scalar) -> tuple:
+        """``node.local_derivatives()``, once per node (a 100,000-term sum has 100,000 of them)."""
+        if id(node) not in self._locals:
+            self._locals[id(node)] = node.local_derivatives()
+        return self._locals[id(node)]
+
+    def parents(self, node: Node) -> _ParentNames:
+        """The names of ``node``'s parents, each made only when a formula asks for it."""
+        return _ParentNames(node._parents, self)
 
     def __call__(self, node: Node) -> str:
         """The node's name in this diagram (its unnamed ancestors are named on the way)."""
@@ -244,12 +270,12 @@ def edge_derivative(node: Node, parent_index: int, namer: Namer, root_name: str)
     Tensors: the course's vector-Jacobian product, e.g. ``dW1 = dZ1 · Xᵀ``.
     """
     parent = node._parents[parent_index]
-    names = [namer(p) for p in node._parents]
+    names = namer.parents(node)
     out, parent_name = namer(node), names[parent_index]
     op, count = node._op, len(names)
     if isinstance(node, Scalar):
         local = fill(op.partial_formula(parent_index, count), names, out)
-        value = number(node.local_derivatives()[parent_index])
+        value = number(namer.local_derivatives(node)[parent_index])
         equation = f"{derivative(out, parent_name)} = {local}"
         return equation if local == value else f"{equation} = {value}"
     product = fill(op.vjp_formula(parent_index, count), names, out)

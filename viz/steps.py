@@ -95,7 +95,7 @@ def _equation(node, root, name, value, uses, namer, root_name) -> str:
             child_grad = grad_name(child, namer(child), root_name)
             local = derivative(namer(child), namer(node))  # the local (partial) derivative
             factors.append(f"{child_grad} · {local}")
-            products.append(f"{number(child.grad)} · {number(child.local_derivatives()[index])}")
+            products.append(f"{number(child.grad)} · {number(namer.local_derivatives(child)[index])}")
         return f"{name} = {' + '.join(factors)} = {' + '.join(products)} = {value}"
     terms = [edge_derivative(child, index, namer, root_name).split(" = ", 1)[1] for child, index in uses]
     return f"{name} = {' + '.join(terms)}"
