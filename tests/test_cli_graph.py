@@ -83,11 +83,10 @@ def test_graph_backward_view(tmp_path, capsys):
 def test_graph_forward_dot_goes_to_stdout(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["graph", COURSE, *COURSE_SET, "--format", "dot"]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("J = 33\n")
-    dot = out[out.index("digraph") :]
-    assert dot.endswith("}\n") and "J = 3*v = 33" in dot and "∂J/∂b" not in dot
-    assert "wrote" not in out and list(tmp_path.iterdir()) == []
+    dot, values = capsys.readouterr()
+    assert values.startswith("J = 33\n")  # the values go to stderr: stdout is DOT alone, to pipe to dot
+    assert dot.startswith("digraph") and dot.endswith("}\n") and "J = 3*v = 33" in dot and "∂J/∂b" not in dot
+    assert "wrote" not in dot + values and list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.svg
@@ -114,7 +113,7 @@ def test_graph_functions_and_an_expression_statement(capsys):
         main(["graph", "z = tanh(a) + exp(b) * sqrt(c); z", "--set", "a=0", "b=0", "c=4", "--format", "dot"])
         == 0
     )
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert out.startswith("z = 2\n") and "  ∂z/∂a = 1\n" in out and "  ∂z/∂c = 0.25\n" in out
 
 
@@ -147,7 +146,7 @@ def test_graph_reports_the_derivative_of_an_input_used_directly(capsys):
     # BUG: "J = a" names the input node itself J (run_program calls .named() on the node the
     # expression evaluates to), so no "∂J/∂a" line is printed and the diagram has no node a.
     assert main(["graph", "J = a", "--set", "a=5", "--format", "dot"]) == 0
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert out.startswith("J = 5\n")
     assert "  ∂J/∂a = 1\n" in out
 
@@ -155,9 +154,9 @@ def test_graph_reports_the_derivative_of_an_input_used_directly(capsys):
 def test_graph_keeps_the_input_names_when_a_statement_copies_an_input(capsys):
     # BUG: "u = a" relabels the input node a as u, so the diagram shows "u = 5" and no "a = 5" box.
     assert main(["graph", "u = a; J = 3*u", "--set", "a=5", "--format", "dot"]) == 0
-    out = capsys.readouterr().out
-    assert "  ∂J/∂a = 3\n" in out
-    assert re.search(r'label="a = 5', out), out[out.index("digraph") :]
+    dot, values = capsys.readouterr()
+    assert "  ∂J/∂a = 3\n" in values
+    assert re.search(r'label="a = 5', dot), dot
 
 
 # --- graph: errors ---------------------------------------------------------------------------------------

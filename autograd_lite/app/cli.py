@@ -2,6 +2,7 @@
 
 autograd-lite demo [--out DIR]                       the main job: diagrams, a trained net, one page
 autograd-lite graph "u = b*c; v = a + u; J = 3*v" --set a=5 b=3 c=2 [--backward|--both] -o J.svg
+                                                     (--format dot without -o: only DOT on stdout)
 autograd-lite train planar|logreg|deep [--data DIR] [--plot DIR]
 autograd-lite example [--a 5 --b 3 --c 2]            the course's worked example, as text
 autograd-lite doctor                                 which renderer, formats and versions are in use
@@ -66,14 +67,16 @@ def graph_command(args: argparse.Namespace) -> int:
         if name != root:
             lines.append(f"  {grad_name(node, name, root)} = {number(node.grad, 6)}")
     view = "both" if args.both else "backward" if args.backward else "forward"
+    if path is None:  # DOT on stdout, and nothing else there (pipe it to dot); the values go to stderr
+        source = viz.draw(J, view=view).source
+        print("\n".join(lines), file=sys.stderr)
+        print(source, end="")
+        return 0
     if args.html:
         viz.to_html(J, path)
-    elif path is None:
-        lines.append(viz.draw(J, view=view).source.rstrip("\n"))
     else:
         viz.render(J, path, format=format, view=view)
-    if path is not None:
-        lines.append(f"wrote {path}")
+    lines.append(f"wrote {path}")
     print("\n".join(lines))  # all at the end: a failed diagram leaves neither a file nor half the text
     return 0
 
