@@ -32,9 +32,12 @@ class Diagram(graphviz.Digraph):
     """A graphviz.Digraph that renders in Jupyter even without a system Graphviz (pygraphviz bundles it)."""
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        """The SVG, and as HTML the same SVG in a box that scrolls, so a wide diagram fits the output."""
         from .render import svg_from_dot
 
-        return {"image/svg+xml": svg_from_dot(self.source)}
+        svg = svg_from_dot(self.source)
+        box = '<div style="max-width: 100%; max-height: 80vh; overflow: auto">'
+        return {"text/html": f"{box}{svg[svg.find('<svg'):]}</div>", "image/svg+xml": svg}
 
     def _repr_svg_(self) -> str:
         from .render import svg_from_dot
