@@ -236,11 +236,14 @@ def zero_grad(nodes: Iterable[Node]) -> None:
 
 
 def name_of(node: Node) -> str:
-    """How a node is called in messages: its label, else the op that made it."""
+    """How a node is called in messages: its label, else its formula as the diagrams write it
+    (``1 - a``, ``log(y*a)``), else the op that made it (``<mul output>``)."""
     if node.label is not None:
         return node.label
     if node._op is not None:
-        return f"<{node._op.name} output>"
+        from .names import formula_name
+
+        return formula_name(node) or f"<{node._op.name} output>"
     return "<constant>" if not node.requires_grad else "<tensor>"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .graph import name_of
+from .names import parenthesized
 
 
 def shape_of(node) -> tuple:
@@ -84,7 +85,7 @@ def _shown(node, value, index=()) -> str:
     name = _name(node)
     value = float(value)
     if np.ndim(node.data) and index:
-        name += f"[{', '.join(map(str, index))}]"
+        name = f"{parenthesized(name)}[{', '.join(map(str, index))}]"  # (1 - A)[0, 1]
     elif name == repr(value):
         return name
     return f"{name} = {value!r}"

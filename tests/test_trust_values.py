@@ -286,3 +286,15 @@ def test_detect_anomaly_stops_a_scalar_backward_step_that_makes_inf():
         with pytest.raises(FloatingPointError, match="the backward of sqrt produced nan or inf for z"):
             y.backward()
     assert z.grad == 0.0  # the failed pass left nothing behind
+
+
+def test_messages_name_unnamed_nodes_by_their_formula_as_the_diagrams_do():
+    a = Scalar(0.5, label="a")
+    with pytest.raises(ag.DomainError, match=r"^log\(1 - a - 0\.5\): 1 - a - 0\.5 = 0\.0 is not > 0$"):
+        (1 - a - 0.5).log()
+    A = Tensor([[0.5, 1.5]], requires_grad=True, label="A")
+    with pytest.raises(ag.DomainError, match=r"the first: \(1 - A\)\[0, 1\] = -0\.5 is not > 0"):
+        (1 - A).log()
+    W = Tensor(np.ones((2, 3)), requires_grad=True, label="W")
+    with pytest.raises(ag.ShapeError, match=r"matmul: exp\(W\) \(2, 3\) @ x \(4,\)"):
+        W.exp() @ Tensor(np.ones(4), label="x")
