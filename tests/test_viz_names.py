@@ -248,3 +248,21 @@ def test_graph_command_prints_partial_derivatives_and_the_same_names(capsys):
     assert "dL/" not in shown and "#" not in shown and not re.search(r"(?<![\w.])-0(?![.\d])", shown)
     assert "∂(1 - a)/∂a = -1" in out and "∂1 - a" not in out
     assert "L = -(y*log(a) + (1 - y)*log(1 - a)) = 0.6931" in out
+
+
+@pytest.mark.svg
+@pytest.mark.parametrize("view", ["forward", "backward", "both"])
+def test_the_rendered_svg_of_the_issues_program_reads_as_maths(tmp_path, view):
+    import html
+
+    J = run_program(ISSUE, ISSUE_INPUTS).output
+    J.backward(retain_graph=True)
+    svg = html.unescape(viz.render(J, tmp_path / f"L_{view}.svg", view=view).read_text(encoding="utf-8"))
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert texts and not any("#" in text for text in texts)
+    assert not any(re.search(r"(?<![\w.])-0(?![.\d])", text) for text in texts)
+    if view != "forward":
+        assert any("∂(1 - a)/∂a = -1" in text for text in texts)
+        assert not any("∂1 - a" in text or re.search(r"(?<!\w)d\w+/d", text) for text in texts)
+    if view != "backward":
+        assert any(text.startswith("1 - a = ") for text in texts)
