@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import course_graph
+from helpers import course_graph, run_chromium
 
 from autograd_lite import Scalar, Tensor, viz
 from autograd_lite.graph import topological_order
@@ -244,21 +244,8 @@ def test_to_html_of_a_tensor_graph(tmp_path):
 
 
 def chromium(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess:
-    command = [
-        str(CHROMIUM),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1200,900",
-        *arguments,
-    ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+    """Headless chromium with a fresh profile in ``tmp_path``."""
+    return run_chromium(tmp_path / "profile", *arguments)
 
 
 def png_size(path: Path) -> tuple[int, int]:
