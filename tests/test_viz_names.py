@@ -266,3 +266,13 @@ def test_the_rendered_svg_of_the_issues_program_reads_as_maths(tmp_path, view):
         assert not any("∂1 - a" in text or re.search(r"(?<!\w)d\w+/d", text) for text in texts)
     if view != "backward":
         assert any(text.startswith("1 - a = ") for text in texts)
+
+
+def test_a_step_caption_sums_over_the_uses_and_brackets_negative_factors():
+    a, b = Scalar(2.0, label="a"), Scalar(3.0, label="b")
+    J = (a * b + (1 - a)).named("J")
+    J.backward()
+    caption = viz.backprop_steps(J)[-1].equation
+    assert caption == (
+        "∂J/∂a = ∂J/∂(1 - a) · ∂(1 - a)/∂a + ∂J/∂(a*b) · ∂(a*b)/∂a = 1 · (-1) + 1 · 3 = 2"
+    )

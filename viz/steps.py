@@ -21,7 +21,7 @@ from autograd_lite.graph import Node, topological_order
 from autograd_lite.scalar import Scalar
 
 from .draw import _nodes_to_draw, draw
-from .labels import Namer, derivative, edge_derivative, grad_name, grad_text, number
+from .labels import Namer, derivative, edge_derivative, grad_name, grad_text, number, parenthesized
 from .render import svg_from_dot
 
 
@@ -95,7 +95,8 @@ def _equation(node, root, name, value, uses, namer, root_name) -> str:
             child_grad = grad_name(child, namer(child), root_name)
             local = derivative(namer(child), namer(node))  # the local (partial) derivative
             factors.append(f"{child_grad} · {local}")
-            products.append(f"{number(child.grad)} · {number(namer.local_derivatives(child)[index])}")
+            local_value = number(namer.local_derivatives(child)[index])
+            products.append(f"{number(child.grad)} · {parenthesized(local_value)}")  # 1 · (-1)
         return f"{name} = {' + '.join(factors)} = {' + '.join(products)} = {value}"
     terms = [edge_derivative(child, index, namer, root_name).split(" = ", 1)[1] for child, index in uses]
     return f"{name} = {' + '.join(terms)}"
