@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import DomainError
 from .graph import name_of
 from .names import parenthesized
 
@@ -39,8 +40,8 @@ def explain(op, operands, error: Exception) -> str:
     return f"{head}: {error}"
 
 
-def domain_problem(op, operands, values, needs) -> str | None:
-    """What is wrong if the values lie outside ``op``'s domain, else None; one rule for both payloads.
+def check_domain(op, operands, values, needs) -> None:
+    """Raise ``DomainError`` if the values lie outside ``op``'s domain; one rule for both payloads.
 
     A Scalar: ``log(a): a = -2.0 is not > 0``. A Tensor also says how many values are outside and
     where the first one is: ``log(A2): 2 of 400 values are outside its domain; the first: A2[0, 17] =
@@ -51,19 +52,19 @@ def domain_problem(op, operands, values, needs) -> str | None:
         if bad is False:  # a Scalar inside the domain (the common case, checked first)
             continue
         if bad is True:
-            return f"{_call(op, operands)}: " + message.format(*[_shown(x, x.data) for x in operands])
+            shown = [_shown(x, x.data) for x in operands]
+            raise DomainError(f"{_call(op, operands)}: " + message.format(*shown))
         bad = np.asarray(bad)
         if not bad.any():
             continue
         first = np.unravel_index(np.argmax(bad), bad.shape)  # the first True, in reading order
         shown = [_shown(x, np.broadcast_to(v, bad.shape)[first], first) for x, v in zip(operands, values)]
         count = int(np.count_nonzero(bad))
-        return (
+        raise DomainError(
             f"{_call(op, operands)}: {count} of {bad.size} values {'is' if count == 1 else 'are'} "
             "outside its domain; the first: "
             + message.format(*shown)
         )
-    return None
 
 
 def _call(op, operands) -> str:

@@ -71,6 +71,7 @@ def fill(template: str, names: list[str], out: str) -> str:
     unless the field stands alone or already sits in parentheses (``σ({0})``)."""
 
     def name(match: re.Match) -> str:
+        """The name a field stands for, in parentheses where the template needs them."""
         field = match.group(1)
         text = out if field == "out" else names[int(field)]
         start, end = match.span()

@@ -24,9 +24,8 @@ import textwrap
 from numbers import Real
 
 from .anomaly import check_finite
-from .errors import DomainError
 from .graph import FREED, Node, _anomaly, _creation_numbers, _grad_mode
-from .messages import domain_problem
+from .messages import check_domain
 from .ops import OPS, Op, floats, install_methods
 from .ops.inline import compile_function, paste_rule, rule_text
 
@@ -70,9 +69,7 @@ def _apply(op: Op, operands: tuple) -> Scalar:
         return _record(value, operands, local, op)
     needs = _needs(operands)
     if op.domain is not None:
-        problem = domain_problem(op, operands, values, needs)
-        if problem is not None:
-            raise DomainError(problem)
+        check_domain(op, operands, values, needs)
     value, local = op.scalar(*values, needs=needs) if op.takes_needs else op.scalar(*values)
     return _record(value, operands, local, op)
 

@@ -20,9 +20,9 @@ import numpy as np
 
 from .anomaly import check_finite
 from .broadcast import unbroadcast
-from .errors import BackwardError, DomainError, ShapeError
+from .errors import BackwardError, ShapeError
 from .graph import FREED, Node, _anomaly, _creation_numbers, _grad_mode
-from .messages import domain_problem, explain, name_of, shape_of
+from .messages import check_domain, explain, name_of, shape_of
 from .ops import OPS, Op, arrays, install_methods
 from .ops.inline import paste_rule
 from .saved import LockedArray, lock_saved_leaves
@@ -153,12 +153,12 @@ class Tensor(Node):
         if op is None:  # a leaf: its .grad is its own, writable array (to clip or scale in place)
             self.grad = (g if g.flags.writeable else g.copy()) if self.grad is None else self._accumulate(g)
             return
-        g.setflags(write=False)  # an op's gradient may be handed on as it is: never changed in place
+        # VJPs hand g on as it is (the 1 of +) or return new arrays, one per parent; read-only, g cannot
+        # become a leaf's own .grad (a leaf copies what it cannot write)
+        g.setflags(write=False)
         self.grad = g if self.grad is None else self._accumulate(g)
         parents = self._parents
         grads = op.vjp(g, self._saved, self._needs)
-        if len(grads) == 2 and grads[0] is grads[1] and grads[0] is not None:
-            grads[0].setflags(write=False)  # one array for two parents: neither may keep it as its own
         for parent, grad in zip(parents, grads):
             if grad is not None and parent.requires_grad:
                 parent._receive(grad)
@@ -367,9 +367,7 @@ def apply(op: Op, operands: tuple, params: dict | None = None) -> Tensor:
         values = [x.data for x in operands]
         if not op.domain.surely_inside(values):
             needs = tuple([x.requires_grad and _grad_mode.enabled for x in operands])
-            problem = domain_problem(op, operands, values, needs)
-            if problem is not None:
-                raise DomainError(problem)
+            check_domain(op, operands, values, needs)
     try:
         if count == 2:  # unpacked by hand: the infix ops are the hot path of a training step
             a, b = operands

@@ -26,6 +26,8 @@ from .train import accuracy, fit
 
 @dataclass
 class Result:
+    """A course run's outcome: the trained model, its costs, settings, accuracies and saved plots."""
+
     model: Module
     costs: list[float]
     learning_rate: float

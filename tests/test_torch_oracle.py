@@ -589,23 +589,14 @@ def test_std_and_var_with_ddof_1_over_one_element_are_nan(name):
     assert np.isnan(y.data).all() and torch.isnan(ty).all()
 
 
-def test_var_backward_with_ddof_1_over_one_element():
-    # no degrees of freedom: the value and the gradient are nan (once a ZeroDivisionError)
+@pytest.mark.parametrize("name", ["var", "std"])
+def test_spread_backward_with_ddof_1_over_one_element_is_nan(name):
+    # no degrees of freedom: the value and the gradient are nan (var once raised ZeroDivisionError, and
+    # std's "slope 0 at spread 0" rule once turned the nan slope into 0)
     x, tx = twins([[1.0], [2.5]])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        y, ty = x.var(axis=1, ddof=1), torch.var(tx, dim=1, correction=1)
-        backward_both(y, ty, np.ones(2))
-    assert torch.isnan(tx.grad).all()
-    assert_matches(x.grad, tx.grad, what="gradient")
-
-
-def test_std_gradient_with_ddof_1_over_one_element():
-    # a nan std keeps a nan slope (the "slope 0 at spread 0" rule once turned it into 0)
-    x, tx = twins([[1.0], [2.5]])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        y, ty = x.std(axis=1, ddof=1), torch.std(tx, dim=1, correction=1)
+        y, ty = getattr(x, name)(axis=1, ddof=1), getattr(torch, name)(tx, dim=1, correction=1)
         backward_both(y, ty, np.ones(2))
     assert torch.isnan(tx.grad).all()
     assert_matches(x.grad, tx.grad, what="gradient")

@@ -63,9 +63,10 @@ def backprop_steps(root: Node) -> list[BackpropStep]:
     namer = Namer()
     root_name = root.label or "J"
     namer.reserve(root, root_name)
-    for node in reversed(topological_order(root, check_saved=False, constants=True)):
+    everything = topological_order(root, check_saved=False, constants=True)
+    for node in reversed(everything):
         namer(node)
-    order = tuple(topological_order(root, check_saved=False))
+    order = tuple([node for node in everything if node.requires_grad])  # the backward pass's nodes
     children: dict[int, list[tuple[Node, int]]] = {}
     for node in order:
         for index, parent in enumerate(node._parents):
