@@ -11,7 +11,8 @@
 from . import interop  # noqa: F401  (gives Tensors NumPy's functions)
 from .anomaly import detect_anomaly
 from .broadcast import unbroadcast
-from .errors import BackwardError, DomainError, GradcheckError, ShapeError
+from .compiled import compile
+from .errors import BackwardError, CompileError, DomainError, GradcheckError, ShapeError
 from .gradcheck import gradcheck
 from .graph import Node, is_grad_enabled, no_grad, topological_order, zero_grad
 from .scalar import Scalar
@@ -32,6 +33,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BackwardError",
+    "CompileError",
     "DomainError",
     "GradcheckError",
     "Node",
@@ -39,6 +41,7 @@ __all__ = [
     "ShapeError",
     "Tensor",
     "binary_cross_entropy",
+    "compile",
     "concatenate",
     "detect_anomaly",
     "log_softmax",

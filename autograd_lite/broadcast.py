@@ -27,10 +27,15 @@ def unbroadcast(grad, like: np.ndarray):
         extra = grad.ndim - len(shape)
         if extra > 0:
             grad = _sum(grad, axis=tuple(range(extra)))
-        stretched = tuple([i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1])
+        stretched = stretched_axes(grad.shape, shape)
         if stretched:
             grad = _sum(grad, axis=stretched, keepdims=True)
         grad = np.broadcast_to(grad, shape) if grad.shape != shape else grad
     if grad.dtype != like.dtype:
         grad = grad.astype(like.dtype)
     return grad
+
+
+def stretched_axes(grad_shape: tuple, shape: tuple) -> tuple:
+    """The axes where broadcasting stretched a length of 1 in ``shape`` to ``grad_shape``'s (same ndim)."""
+    return tuple([i for i, n in enumerate(shape) if n == 1 and grad_shape[i] != 1])

@@ -18,3 +18,7 @@ class ShapeError(ValueError):
 
     e.g. ``matmul: W2 (1, 4) @ A1 (3, 400): inner dimensions 4 and 3 differ``.
     """
+
+
+class CompileError(RuntimeError):
+    """``compile`` cannot trace or replay a step as written; the message says what to change."""

@@ -56,6 +56,13 @@ class _AnomalyMode(threading.local):
 _anomaly = _AnomalyMode()
 
 
+class _Tracing(threading.local):
+    tape = None  # the tape of the step ``compile`` is tracing in this thread (compiled.py)
+
+
+_tracing = _Tracing()
+
+
 def is_grad_enabled() -> bool:
     """True when new ops are recorded on the graph (False inside ``no_grad()``)."""
     return _grad_mode.enabled
@@ -215,6 +222,8 @@ def backward(root: Node, grad=None, retain_graph: bool = False) -> None:
             from .anomaly import checked_backprop
 
             checked_backprop(order, retain_graph)
+        elif _tracing.tape is not None:  # compile() is tracing a step: the pass is written down as it runs
+            _tracing.tape.backward(order, retain_graph)
         else:
             for node in order:  # children before parents: each node's gradient is complete when reached
                 node._backprop(retain_graph)

@@ -21,7 +21,7 @@ import numpy as np
 from .anomaly import check_finite
 from .broadcast import unbroadcast
 from .errors import BackwardError, ShapeError
-from .graph import FREED, Node, _anomaly, _creation_numbers, _grad_mode
+from .graph import FREED, Node, _anomaly, _creation_numbers, _grad_mode, _tracing
 from .messages import check_domain, explain, name_of, shape_of
 from .ops import OPS, Op, arrays, install_methods
 from .ops.inline import paste_rule
@@ -58,6 +58,8 @@ class Tensor(Node):
         if not requires_grad:
             array.setflags(write=False)  # a constant (like X) never changes
         _as_leaf(self, array, bool(requires_grad), label)
+        if _tracing.tape is not None:  # made inside a step that compile() traces
+            _tracing.tape.leaf(self, data)
 
     # --- attributes ------------------------------------------------------------------------------
     @property
@@ -91,7 +93,14 @@ class Tensor(Node):
             raise ValueError(
                 f"item: {name_of(self)} has shape {self.shape}; only a one-element tensor has an item"
             )
-        return self.data.item()
+        return self._read(_item)
+
+    def _read(self, convert):
+        """``convert(self.data)``; a step that compile() traces reads a value here (an output or a guard)."""
+        value = convert(self.data)
+        if _tracing.tape is not None:
+            _tracing.tape.read(self, convert, value)
+        return value
 
     def numpy(self) -> np.ndarray:
         """The underlying array (read-only if an op computed it)."""
@@ -124,7 +133,7 @@ class Tensor(Node):
                 f"the truth value of {name_of(self)} {self.shape} is ambiguous: "
                 "use (t > 0).any() or .all() on the data"
             )
-        return bool(self.data.reshape(()))
+        return self._read(_truth)
 
     def __len__(self) -> int:
         if not self.data.ndim:
@@ -204,6 +213,8 @@ class Tensor(Node):
     def _reset_grad(self) -> None:
         if self.requires_grad:  # zero, as a Scalar's 0.0: an update after it changes nothing
             self.grad = np.zeros(self.data.shape, self.data.dtype)
+            if _tracing.tape is not None:
+                _tracing.tape.reset(self)
 
     def _clear_pass(self) -> None:
         self._g = None
@@ -244,7 +255,7 @@ class Tensor(Node):
 
     def tolist(self):
         """The values as nested Python lists (a number for a 0-d tensor)."""
-        return self.data.tolist()
+        return self._read(_tolist)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Make this leaf (not) require grad, in place, and return it (as PyTorch's)."""
@@ -385,12 +396,16 @@ def apply(op: Op, operands: tuple, params: dict | None = None) -> Tensor:
             out, saved = forward(*[x.data for x in operands], **(params or {}))
     except (ValueError, IndexError, TypeError) as error:
         raise ShapeError(explain(op, operands, error)) from None
-    return _record(out, operands, saved, op, needs)
+    return _record(out, operands, saved, op, needs, params)
 
 
-def _record(out, operands: tuple, saved, op: Op, needs: tuple) -> Tensor:
-    """Wrap ``out`` in a node; record the op if grad mode is on and an operand ``needs`` a gradient."""
-    if type(out) is not _ndarray:
+def _record(out, operands: tuple, saved, op: Op, needs: tuple, params: dict | None = None) -> Tensor:
+    """Wrap ``out`` in a node; record the op if grad mode is on and an operand ``needs`` a gradient.
+
+    ``params`` (the op's keyword arguments) matter only to a step that compile() traces.
+    """
+    converted = type(out) is not _ndarray
+    if converted:
         out = np.asarray(out)
     node = _new_tensor(Tensor)
     node.data = out
@@ -420,14 +435,28 @@ def _record(out, operands: tuple, saved, op: Op, needs: tuple) -> Tensor:
                 break
         if _anomaly.enabled:
             check_finite(node, op, operands)
-        return node
-    node.requires_grad = False
-    node._parents = ()
-    node._saved = ()
-    node._op = None
-    node._needs = ()
-    node._holding = None
+    else:
+        node.requires_grad = False
+        node._parents = ()
+        node._saved = ()
+        node._op = None
+        node._needs = ()
+        node._holding = None
+    if _tracing.tape is not None:  # compile() is tracing a step: the op is written down
+        _tracing.tape.op(node, operands, op, params, converted)
     return node
+
+
+def _item(array):
+    return array.item()
+
+
+def _truth(array):
+    return bool(array.reshape(()))
+
+
+def _tolist(array):
+    return array.tolist()
 
 
 def _leaf(array: np.ndarray, requires_grad: bool, label) -> Tensor:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from autograd_lite.compiled import state
 from autograd_lite.graph import no_grad, zero_grad
 from autograd_lite.tensor import Tensor
 
@@ -35,7 +36,12 @@ class Optimizer:
         if rate is None:
             raise TypeError(f"{type(self).__name__}: give a learning rate, as learning_rate= or lr=")
         self.learning_rate = float(rate)
-        self.t = 0
+        self._t = np.zeros(())  # the step count, an array changed in place (so a compiled step counts too)
+
+    @property
+    def t(self) -> int:
+        """How many steps have been taken (Adam's bias correction uses it)."""
+        return int(self._t)
 
     def zero_grad(self) -> None:
         """Reset the gradient of every parameter."""
@@ -50,7 +56,8 @@ class Optimizer:
                     "a recorded graph still needs its value (one not backpropagated yet, or kept with "
                     "retain_graph=True); keep costs as numbers (cost.item()) or compute them under no_grad()"
                 )
-        self.t += 1
+        t = state(self._t)
+        t += 1
         with no_grad():
             for index, parameter in enumerate(self.parameters):
                 if parameter.grad is not None:
@@ -82,8 +89,10 @@ class Momentum(Optimizer):
 
     def update(self, index: int, grad: np.ndarray) -> np.ndarray:
         """The amount to subtract from parameter ``index`` given its gradient."""
-        self.v[index] = self.beta * self.v[index] + (1 - self.beta) * grad
-        return self.learning_rate * self.v[index]
+        v = state(self.v[index])  # changed in place: see autograd_lite.compiled.state
+        v *= self.beta
+        v += (1 - self.beta) * grad
+        return self.learning_rate * v
 
 
 class RMSprop(Optimizer):
@@ -98,8 +107,10 @@ class RMSprop(Optimizer):
 
     def update(self, index: int, grad: np.ndarray) -> np.ndarray:
         """The amount to subtract from parameter ``index`` given its gradient."""
-        self.s[index] = self.beta * self.s[index] + (1 - self.beta) * grad * grad
-        return self.learning_rate * grad / (np.sqrt(self.s[index]) + self.epsilon)
+        s = state(self.s[index])
+        s *= self.beta
+        s += (1 - self.beta) * grad * grad
+        return self.learning_rate * grad / (np.sqrt(s) + self.epsilon)
 
 
 class Adam(Optimizer):
@@ -122,10 +133,13 @@ class Adam(Optimizer):
 
     def update(self, index: int, grad: np.ndarray) -> np.ndarray:
         """The amount to subtract from parameter ``index`` given its gradient."""
-        self.v[index] = self.beta1 * self.v[index] + (1 - self.beta1) * grad
-        self.s[index] = self.beta2 * self.s[index] + (1 - self.beta2) * grad * grad
-        v_hat = self.v[index] / (1 - self.beta1**self.t)
-        s_hat = self.s[index] / (1 - self.beta2**self.t)
+        v, s, t = state(self.v[index]), state(self.s[index]), state(self._t)
+        v *= self.beta1
+        v += (1 - self.beta1) * grad
+        s *= self.beta2
+        s += (1 - self.beta2) * grad * grad
+        v_hat = v / (1 - self.beta1**t)
+        s_hat = s / (1 - self.beta2**t)
         return self.learning_rate * v_hat / (np.sqrt(s_hat) + self.epsilon)
 
 

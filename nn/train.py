@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from autograd_lite.compiled import compile as compile_step
 from autograd_lite.graph import no_grad
 from autograd_lite.tensor import Tensor
 
@@ -42,6 +43,7 @@ def fit(
     print_cost: bool = False,
     print_every: int = 100,
     progress: bool | None = None,
+    compile: bool = False,
     out=None,
 ) -> list[float]:
     """Train ``model`` on X (n_x, m) and Y (n_y, m); returns the cost of every iteration (or epoch).
@@ -50,7 +52,8 @@ def fit(
     an iteration is an epoch over minibatches shuffled as the course does (the permutation of
     epoch k comes from seed + k + 1). ``print_cost`` prints the course's lines
     ``Cost after iteration N: 0.693147`` every ``print_every``. ``progress`` shows a tqdm bar
-    (default: on a terminal, for runs of 1000 iterations or more).
+    (default: on a terminal, for runs of 1000 iterations or more). ``compile=True`` traces the training
+    step once and replays it (``autograd_lite.compile``): the same costs and weights, bit for bit, faster.
     """
     out = sys.stdout if out is None else out
     _check_settings(learning_rate, num_iterations, batch_size)
@@ -74,30 +77,36 @@ def fit(
     unit = "epoch" if batch_size else "iteration"
     model.train()
 
-    @np.errstate(over="ignore", invalid="ignore", divide="ignore")  # divergence is reported below instead
-    def one_step(X_batch: Tensor, Y_batch: Tensor) -> float:
-        """Forward, cost, backward and update on one batch; returns the cost."""
+    def one_step(X_batch: Tensor, Y_batch: Tensor) -> tuple[float, Tensor]:
+        """Forward, cost, backward and update on one batch; returns the cost and the predictions."""
         A = model(X_batch)
-        if clamps:
-            _check_saturation(A.data, Y_batch.data, unit, len(costs))
         cost = cost_of(A, Y_batch)
         if l2:
             cost = cost + losses.l2_penalty(model, l2, X_batch.shape[-1])
         optimizer.zero_grad()
         cost.backward()
         optimizer.step()
-        return cost.item()
+        return cost.item(), A
 
-    clamps = cost_of is losses.binary_cross_entropy  # its log 0 is clamped at -100: look before
+    step = compile_step(one_step) if compile else one_step
+    clamps = cost_of is losses.binary_cross_entropy  # its log 0 is clamped at -100: look at A
+
+    def batch_cost(X_batch: Tensor, Y_batch: Tensor) -> float:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # divergence is reported below
+            cost, A = step(X_batch, Y_batch)
+        if clamps:
+            _check_saturation(A.data, Y_batch.data, unit, len(costs))
+        return cost
+
     costs: list[float] = []
     bar = progress_bar()(range(num_iterations), disable=not progress, unit=unit, leave=False)
     for i in bar:
         if batch_size:
             batches = minibatches(X.data, Y.data, batch_size, seed + i + 1)
             batches = [(Tensor(xb, copy=False), Tensor(yb, copy=False)) for xb, yb in batches]  # fresh arrays
-            cost = sum(one_step(xb, yb) * xb.shape[-1] for xb, yb in batches) / m
+            cost = sum(batch_cost(xb, yb) * xb.shape[-1] for xb, yb in batches) / m
         else:
-            cost = one_step(X, Y)
+            cost = batch_cost(X, Y)
         costs.append(cost)
         if not np.isfinite(cost):
             bar.close()
