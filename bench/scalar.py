@@ -1,4 +1,5 @@
-"""Benchmark: one training step of micrograd's demo MLP, micrograd vs autograd-lite Scalars.
+"""Benchmark: one training step of micrograd's demo MLP, micrograd vs autograd-lite Scalars; --chain: the
+per-node cost of long Scalar chains.
 
 What is measured: one full training step of the micrograd demo (demo.ipynb): forward pass of an
 MLP 2-16-16-1 (ReLU hidden layers, linear output, weights uniform(-1, 1), biases 0) on 100
@@ -26,9 +27,26 @@ Reported per contender: the median time, and the median and the range (min-max) 
 to the first contender (micrograd when installed) timed in the same repeat. With --against, a second
 table gives the working tree's per-repeat ratios to the revision, per contender shape.
 
+Chains (--chain, instead of the training step): a chain of N nodes for N = 1e3, 1e4, 1e5, 1e6, built
+from a leaf that requires grad (micrograd: a Value) by x = x * 1.0001, then x = x + 0.0001, alternating
+(a node is one op; micrograd also wraps each float in a Value of its own), then root.backward(). For
+micrograd and each autograd-lite engine: build (forward) nanoseconds per node, which includes the Python
+loop, backward nanoseconds per node, each with the median and range (min-max) of the per-repeat ratios to
+micrograd, and the tracemalloc peak of building the chain once, in bytes per node (measured after the
+timing, untimed). Repeats: 21, 11, 5 and 3 for the four lengths; within a repeat the contenders take
+turns (interleaved, the starting one rotating). Each turn starts with an untimed gc.collect(); the
+collector is disabled while the chain is built and back-propagated (the timed parts) and re-enabled
+after. All leaves' gradients must agree (1e-9 relative). micrograd's backward recurses once per node
+(its build_topo), so the chains run in a worker thread made with threading.stack_size(1 GiB) under
+sys.setrecursionlimit(2_010_000), restored afterwards; that works for all four lengths here. Should a
+platform refuse the large stack, the default recursion limit stays and a backward that raises
+RecursionError is reported as "recursion limit" instead of a time. The whole --chain run takes a
+little over a minute.
+
 Run from the repository root:
 
     python bench/scalar.py [--steps N] [--against REV] [--markdown]
+    python bench/scalar.py --chain [--against REV] [--markdown]
 
 (with PYTHONPATH=. unless autograd-lite is installed; ``pip install -e .[bench]`` installs micrograd).
 """
@@ -46,9 +64,13 @@ import gc
 import math
 import platform
 import statistics
+import sys
+import threading
 import time
+import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import pairwise
 from types import ModuleType
 from typing import Any
@@ -254,6 +276,139 @@ def warm_up_and_check(contenders: list[Contender]) -> None:
             assert math.isclose(g, ref, rel_tol=1e-9, abs_tol=1e-12), f"{name}: grad[{i}] {g!r} != {ref!r}"
 
 
+# --- --chain: the per-node cost of a long chain of Scalars ------------------------------------------
+
+CHAIN_REPEATS = {10**3: 21, 10**4: 11, 10**5: 5, 10**6: 3}  # chain length N -> timed repeats
+CHAIN_MUL, CHAIN_ADD = 1.0001, 0.0001
+CHAIN_STACK = 2**30  # bytes of stack for the worker thread that runs the chains (micrograd recurses)
+CHAIN_RECURSION = 2 * max(CHAIN_REPEATS) + 10_000  # Python recursion limit inside the worker
+RECURSION_LIMIT = "recursion limit"  # a backward that raised RecursionError
+
+
+@dataclass
+class ChainContender:
+    """An engine's leaf constructor, for the chain."""
+
+    name: str
+    leaf: Callable[[float], Any]  # a leaf node that requires grad
+
+
+@dataclass
+class ChainResult:
+    """Per contender: forward and backward seconds per repeat (None: recursion limit), peak bytes."""
+
+    forward: dict[str, list[float]]
+    backward: dict[str, list[float | None]]
+    peak: dict[str, int]
+
+
+def build_chain(x: Any, n: int) -> Any:
+    """n nodes on top of ``x``: x = x * 1.0001, then x = x + 0.0001, alternating."""
+    for _ in range(n // 2):
+        x = x * CHAIN_MUL
+        x = x + CHAIN_ADD
+    return x
+
+
+def time_chain(contenders: Sequence[ChainContender], n: int, repeats: int) -> ChainResult:
+    """Interleaved repeats of build + backward of an n-node chain (GC off while timed), then the
+    tracemalloc peak of building it once per contender. All leaves' gradients must agree."""
+    result = ChainResult({c.name: [] for c in contenders}, {c.name: [] for c in contenders}, {})
+    for repeat in range(repeats):
+        shift = repeat % len(contenders)
+        grads = {}
+        for c in [*contenders[shift:], *contenders[:shift]]:
+            gc.collect()  # untimed: reclaims the previous chain (micrograd's holds cycles)
+            gc.disable()
+            try:
+                leaf = c.leaf(1.0)
+                start = time.perf_counter()
+                root = build_chain(leaf, n)
+                built = time.perf_counter()
+                try:
+                    root.backward()
+                    backward = time.perf_counter() - built
+                    grads[c.name] = float(leaf.grad)
+                except RecursionError:
+                    backward = None
+            finally:
+                gc.enable()
+            result.forward[c.name].append(built - start)
+            result.backward[c.name].append(backward)
+            del leaf, root
+        ref_name, ref = next(iter(grads.items()), (None, None))
+        for name, grad in grads.items():
+            assert math.isclose(grad, ref, rel_tol=1e-9), f"N = {n}: {name} {grad!r} != {ref_name} {ref!r}"
+    for c in contenders:
+        gc.collect()
+        tracemalloc.start()
+        try:
+            root = build_chain(c.leaf(1.0), n)
+            result.peak[c.name] = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        del root
+    gc.collect()
+    return result
+
+
+def run_chains(contenders: Sequence[ChainContender]) -> tuple[dict[int, ChainResult], str]:
+    """Every chain length, in a worker thread with a large stack and a raised recursion limit
+    (micrograd's backward recurses once per node). Returns the results and how the limit was set."""
+    results: dict[int, ChainResult] = {}
+    errors: list[BaseException] = []
+    limit = sys.getrecursionlimit()
+    try:
+        old_stack = threading.stack_size(CHAIN_STACK)
+        how = f"recursion limit {CHAIN_RECURSION} in a worker thread with a {CHAIN_STACK >> 20} MiB stack"
+        sys.setrecursionlimit(CHAIN_RECURSION)
+    except (ValueError, RuntimeError):  # no large thread stacks here: keep the default limit
+        old_stack = None
+        how = f"default recursion limit {limit} (this platform refused a {CHAIN_STACK >> 20} MiB stack)"
+
+    def work() -> None:
+        try:
+            for n, repeats in CHAIN_REPEATS.items():
+                print(f"running chain N = {n} ({repeats} repeats) ...", file=sys.stderr, flush=True)
+                results[n] = time_chain(contenders, n, repeats)
+        except BaseException as error:  # re-raised in the main thread
+            errors.append(error)
+
+    try:
+        worker = threading.Thread(target=work, name="chain")
+        worker.start()
+        worker.join()
+    finally:
+        sys.setrecursionlimit(limit)
+        if old_stack is not None:
+            threading.stack_size(old_stack)
+    if errors:
+        raise errors[0]
+    return results, how
+
+
+def chain_table(results: dict[int, ChainResult], base: str, markdown: bool) -> str:
+    """Per chain length and contender: forward and backward ns/node with their ratios to ``base``, and
+    peak bytes/node."""
+    header = ["N", "contender", "forward ns/node", f"x {base} (min-max)", "backward ns/node"]
+    header += [f"x {base} (min-max)", "peak bytes/node", f"x {base}"]
+    rows = []
+    for n, r in results.items():
+        for name in r.forward:
+            forward = [1e9 * t / n for t in r.forward[name]]
+            row = [f"{n:.0e}".replace("e+0", "e"), name, f"{statistics.median(forward):.0f}"]
+            row.append(ratio_cell(ratios(r.forward, name, base)))
+            backward = r.backward[name]
+            if None in backward:
+                row += [RECURSION_LIMIT, "-"]
+            else:
+                row.append(f"{statistics.median([1e9 * t / n for t in backward]):.0f}")
+                row.append("-" if None in r.backward[base] else ratio_cell(ratios(r.backward, name, base)))
+            row += [f"{r.peak[name] / n:.0f}", f"{r.peak[name] / r.peak[base]:.3f}x"]
+            rows.append(row)
+    return format_table(header, rows, markdown)
+
+
 # --- output ----------------------------------------------------------------------------------------
 
 
@@ -304,6 +459,7 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=15, help="timed repeats per GC mode (default 15)")
     parser.add_argument("--against", metavar="REV", help="also time the engine of git revision REV")
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
+    parser.add_argument("--chain", action="store_true", help="instead: per-node cost of long Scalar chains")
     args = parser.parse_args()
     if args.steps < 1:
         parser.error("--steps must be at least 1")
@@ -311,6 +467,8 @@ def main() -> int:
     engines = [(autograd_lite, OURS)]
     if args.against:
         engines.append(load_engine(args.against))
+    if args.chain:
+        return chain_main(engines, args.markdown)
     rng = np.random.default_rng(SEED)
     data = make_moons(100, noise=0.1, rng=rng)
     values = initial_values(rng)
@@ -337,6 +495,28 @@ def main() -> int:
     if args.against:
         print(f"\nThe working tree's engine vs. git revision {args.against}: median of the per-repeat ratios")
         print(gap + against_table(modes, engines[1][1], args.markdown))
+    return 0
+
+
+def chain_main(engines: Sequence[tuple[ModuleType, str]], markdown: bool) -> int:
+    """The --chain benchmark: micrograd (when installed) and each engine's Scalar."""
+    contenders = [
+        ChainContender(label, partial(engine.Scalar, requires_grad=True)) for engine, label in engines
+    ]
+    if Value is None:
+        print("micrograd is not installed, so autograd-lite is timed alone.\n")
+    else:
+        contenders.insert(0, ChainContender("micrograd", Value))
+    results, how = run_chains(contenders)
+    repeats = ", ".join(f"{n:.0e}: {r}".replace("e+0", "e") for n, r in CHAIN_REPEATS.items())
+    print(
+        f"A chain of N Scalar nodes (x * {CHAIN_MUL} and x + {CHAIN_ADD} alternating, from a leaf that "
+        f"requires grad): build (forward) and backward() per node, GC off while timed, contenders "
+        f"interleaved; median of the repeats (N: {repeats}); peak: tracemalloc peak of building the chain, "
+        f"per node; {how}; Python {platform.python_version()}"
+    )
+    gap = "\n" if markdown else ""
+    print(gap + chain_table(results, contenders[0].name, markdown))
     return 0
 
 

@@ -20,8 +20,15 @@ Contenders, all in this process, on the same data and the same initial weights:
   MyGrad                 mygrad tensors (X and Y constant), backward(), update via .data, null_grad()
   HIPS autograd          autograd.value_and_grad (autograd.grad plus the cost it computes anyway) of a
                          cost function of the parameter list
-PyTorch, MyGrad and HIPS autograd are optional: a contender whose package does not import is skipped
-with a note. Install them with `pip install mygrad autograd torch==2.13.0` (the CPU wheel).
+  JAX jit                one jax.jit-compiled function (params, X, Y) -> (new params, cost): the same
+                         forward and cost with jax.numpy, jax.value_and_grad, the update p - lr * dp;
+                         X and Y put on the device once, the parameters a list of jax arrays; the step
+                         calls block_until_ready() on its results, so the time is the computation's;
+                         float64 enabled (jax_enable_x64), so float64 problems run in float64; compiled
+                         (one untimed step) when the contender is made
+PyTorch, JAX, MyGrad and HIPS autograd are optional: a contender whose package does not import is
+skipped with a note. Install them with `pip install mygrad autograd torch==2.13.0 "jax[cpu]"` (the CPU
+wheels).
 With --against REV, one more contender runs the autograd-lite code on the Tensor of the engine of git
 revision REV (bench/revision.py imports it beside the working tree's), named e.g. "autograd-lite @ 4f6f374".
 
@@ -37,17 +44,35 @@ microseconds per step (21 repeats x 300 steps; --quick: 5 x 100). Deep: each rep
 reported in milliseconds (9 repeats; --quick: 3). Ratios to NumPy are the median of the per-repeat
 ratios (each contender's time over NumPy's in the same repeat), with their range (min-max); with
 --against, so is the working tree's ratio to the revision. All BLAS/OpenMP libraries (and torch) are
-pinned to one thread, so the ratios compare the code, not the thread counts.
+pinned to one thread, so the ratios compare the code, not the thread counts. For JAX, XLA_FLAGS is set
+to --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1 and JAX_PLATFORMS to cpu before jax
+is imported; these flags alone do not keep XLA's CPU runtime off its thread pool (JAX then used about
+1.4x as much CPU time as wall time on the deep net), so on Linux the whole process is pinned to one CPU
+(os.sched_setaffinity, before any runtime sizes its pool); elsewhere the header says it is not pinned.
 
 Peak memory (deep net): tracemalloc's peak of the allocations made during one step. NumPy reports its
 array buffers to tracemalloc, so this covers hand NumPy, autograd-lite, MyGrad and HIPS autograd;
-PyTorch allocates outside Python's tracer (n/a).
+PyTorch and JAX (XLA) allocate outside Python's tracer (n/a).
+
+Scaling (--scaling, instead of the tables above): float64, hand NumPy, autograd-lite, and PyTorch and
+JAX when installed (not MyGrad or HIPS autograd), on
+  (a) the tiny net [2, 4, 1] against the batch size m = 64, 256, 1024, 4096, 16384, 65536;
+  (b) the net [2, n_h, 1] (tanh/sigmoid, the tiny net's data and initialization, lr 1.2) against the
+      width n_h = 64, 256, 1024, 4096, at m = 400.
+Each row passes the same correctness guard, then times the contenders interleaved as above. Its block
+length is sized from NumPy's fastest of three untimed steps: about 40 ms of NumPy steps per block (at
+most 200 steps), 11 repeats; rows where one NumPy step fills the block (the big sizes) take one step per
+block and 5 repeats (--quick: 10 ms, at most 50 steps, 5 and 3 repeats). Reported per row: NumPy's
+median microseconds per step, each other contender's ratio to NumPy (median of the per-repeat ratios,
+min-max), and the tracemalloc peak of one step, MB, of NumPy and autograd-lite. About a minute and a
+half (--quick: about half a minute).
 
 Run from the repository root (with PYTHONPATH=. unless autograd-lite is installed):
 
     python bench/tensor.py [--quick] [--markdown] [--only tiny|deep] [--against REV]
+    python bench/tensor.py --scaling [--quick] [--markdown]
 
-A full run takes about a quarter of a minute; --markdown prints the tables as Markdown for the README.
+A full run takes about three quarters of a minute; --markdown prints the tables as Markdown for the README.
 """
 
 from __future__ import annotations
@@ -60,6 +85,14 @@ os.environ["OPENBLAS_NUM_THREADS"] = "1"
 os.environ["MKL_NUM_THREADS"] = "1"
 os.environ["VECLIB_MAXIMUM_THREADS"] = "1"
 os.environ["NUMEXPR_NUM_THREADS"] = "1"
+# One CPU for the whole process, before any runtime sizes its thread pool: XLA's CPU runtime runs its
+# work on a pool that the XLA flags below do not shrink; pinned, JAX computes on one core as the others do.
+PINNED = hasattr(os, "sched_setaffinity")
+if PINNED:
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+# JAX (if installed): the CPU backend, and XLA's Eigen kernels on one thread, set before jax is imported.
+os.environ["XLA_FLAGS"] = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+os.environ["JAX_PLATFORMS"] = "cpu"
 
 import argparse
 import gc
@@ -90,6 +123,7 @@ TARGETS = "tiny: <= 2.0x NumPy (PyTorch ~3.4x); deep float64: <= 1.05x NumPy"
 NUMPY = "hand-written NumPy"
 OURS = "autograd-lite Tensor"
 TORCH = "PyTorch"
+JAX = "JAX jit"
 MYGRAD = "MyGrad"
 HIPS = "HIPS autograd"
 
@@ -109,6 +143,10 @@ mygrad, MYGRAD_MISSING = _optional("mygrad")
 mygrad_activations, _ = _optional("mygrad.nnet.activations")
 hips, HIPS_MISSING = _optional("autograd")
 hips_numpy, _ = _optional("autograd.numpy")
+jax, JAX_MISSING = _optional("jax")
+if jax is not None:
+    jax.config.update("jax_enable_x64", True)  # float64 problems in float64 (JAX's default is float32)
+jnp, _ = _optional("jax.numpy")
 
 
 # --- the two problems -------------------------------------------------------------------------------
@@ -166,10 +204,10 @@ def _initial_parameters(rng: np.random.Generator, dims: Sequence[int], scale) ->
     return tuple(params)
 
 
-def tiny_problem() -> Problem:
-    """The tiny net [2, 4, 1] on random 2-D data, m = 400 (the planar data's shapes)."""
+def tiny_problem(m: int = 400, n_h: int = 4) -> Problem:
+    """The net [2, n_h, 1] on random 2-D data; by default the tiny net [2, 4, 1] at m = 400 (planar data)."""
     rng = np.random.default_rng(SEED)
-    dims, m = (2, 4, 1), 400
+    dims = (2, n_h, 1)
     X = rng.standard_normal((dims[0], m))
     Y = rng.integers(0, 2, (1, m)).astype(np.float64)
     init = _initial_parameters(rng, dims, lambda n_prev: 0.01)
@@ -347,6 +385,61 @@ class Torch(Contender):
         return [p.detach().numpy() for p in self.params]
 
 
+def jax_train_step(problem: Problem) -> Any:
+    """The jitted step (params, X, Y) -> (new params, cost) of ``problem``'s net, written with jax.numpy."""
+    L, m, lr = problem.layers, problem.m, problem.lr
+    tanh_hidden = problem.hidden == "tanh"
+
+    def cost(params: list[Any], X: Any, Y: Any) -> Any:
+        """The course's cost of the parameter list."""
+        A = X
+        for layer in range(L):
+            Z = params[2 * layer] @ A + params[2 * layer + 1]
+            if layer == L - 1:
+                A = 1 / (1 + jnp.exp(-Z))
+            elif tanh_hidden:
+                A = jnp.tanh(Z)
+            else:
+                A = jnp.maximum(Z, 0)
+        return -(1 / m) * jnp.sum(Y * jnp.log(A) + (1 - Y) * jnp.log(1 - A))
+
+    def train_step(params: list[Any], X: Any, Y: Any) -> tuple[list[Any], Any]:
+        """Cost and gradient, then the gradient-descent update."""
+        J, grads = jax.value_and_grad(cost)(params, X, Y)
+        return [param - lr * grad for param, grad in zip(params, grads, strict=True)], J
+
+    return jax.jit(train_step)
+
+
+class Jax(Contender):
+    """JAX on the CPU, one thread: one jitted function does forward, value_and_grad and the update."""
+
+    name = JAX
+    traced = False  # XLA's allocator is invisible to tracemalloc
+
+    def __init__(self, problem: Problem) -> None:
+        self.X = jnp.asarray(problem.X)  # on the device once
+        self.Y = jnp.asarray(problem.Y)
+        self.train_step = jax_train_step(problem)
+        super().__init__(problem)
+        self.step()  # compiles: the compile time is never timed
+        self.reset()
+
+    def reset(self) -> None:
+        """Parameters back to the problem's initial weights (fresh copies)."""
+        self.params = [jnp.array(p) for p in self.problem.init]
+
+    def step(self) -> float:
+        """One training step: forward, cost, backward, update. Returns the cost."""
+        params, cost = self.train_step(self.params, self.X, self.Y)
+        self.params = [param.block_until_ready() for param in params]
+        return float(cost.block_until_ready())
+
+    def parameters(self) -> list[np.ndarray]:
+        """The current parameters as NumPy arrays (for the correctness guard)."""
+        return [np.asarray(p) for p in self.params]
+
+
 class MyGrad(Contender):
     """MyGrad tensors; X and Y are constants, so no gradient is computed for them."""
 
@@ -423,15 +516,19 @@ class Hips(Contender):
         return self.params
 
 
-def contenders_for(problem: Problem, extra: Sequence[type[Contender]] = ()) -> list[Contender]:
+def contenders_for(
+    problem: Problem, extra: Sequence[type[Contender]] = (), mygrad_and_hips: bool = True
+) -> list[Contender]:
     """Every available contender for this problem (MyGrad and HIPS autograd only in float64).
 
-    ``extra`` contenders run right after autograd-lite's.
+    ``extra`` contenders run right after autograd-lite's; ``mygrad_and_hips=False`` leaves those two out.
     """
     chosen: list[type[Contender]] = [HandNumpy, Ours, *extra]
     if torch is not None:
         chosen.append(Torch)
-    if problem.dtype == np.float64:
+    if jax is not None:
+        chosen.append(Jax)
+    if mygrad_and_hips and problem.dtype == np.float64:
         if mygrad is not None:
             chosen.append(MyGrad)
         if hips is not None:
@@ -545,6 +642,56 @@ def run(problem: Problem, repeats: int, steps: int, memory: bool, extra: Sequenc
     return result
 
 
+# --- scaling: time per step against the batch size and the hidden width ---------------------------------
+
+
+SCALING_BATCHES = (64, 256, 1024, 4096, 16384, 65536)  # m, for the tiny net [2, 4, 1]
+SCALING_WIDTHS = (64, 256, 1024, 4096)  # n_h, for the net [2, n_h, 1] at m = 400
+SCALING_PEERS = (TORCH, JAX)  # the peers whose ratios the scaling tables show
+
+
+@dataclass(frozen=True)
+class ScalingPlan:
+    """How long each repeat's block of steps is, and how many repeats a row gets."""
+
+    block: float  # seconds of NumPy steps per timed block (at least one step)
+    max_steps: int
+    repeats: int  # for rows with several steps per block
+    repeats_big: int  # for rows where one NumPy step fills the block or more (the big sizes)
+
+    def shape(self, seconds_per_step: float) -> tuple[int, int]:
+        """(repeats, steps) for a row whose NumPy step takes ``seconds_per_step``."""
+        steps = max(1, min(self.max_steps, round(self.block / seconds_per_step)))
+        return (self.repeats if steps > 1 else self.repeats_big), steps
+
+
+SCALING_PLAN = ScalingPlan(block=0.04, max_steps=200, repeats=11, repeats_big=5)
+SCALING_PLAN_QUICK = ScalingPlan(block=0.01, max_steps=50, repeats=5, repeats_big=3)
+
+
+def seconds_per_step(contender: Contender, tries: int = 3) -> float:
+    """The fastest of ``tries`` single steps (untimed calibration of a scaling row)."""
+    contender.reset()
+    fastest = math.inf
+    for _ in range(tries):
+        start = time.perf_counter()
+        contender.step()
+        fastest = min(fastest, time.perf_counter() - start)
+    return fastest
+
+
+def run_scaling(problem: Problem, plan: ScalingPlan) -> Run:
+    """One scaling row: NumPy, autograd-lite and the installed peers of ``SCALING_PEERS``, interleaved;
+    peak memory of NumPy and autograd-lite."""
+    contenders = contenders_for(problem, mygrad_and_hips=False)
+    agreement = check_agreement(contenders)
+    repeats, steps = plan.shape(seconds_per_step(contenders[0]))
+    times = time_round_robin(contenders, repeats, steps)
+    result = Run(problem, repeats, steps, agreement, times)
+    result.peaks = {c.name: peak_step_memory(c) for c in contenders if c.name in (NUMPY, OURS)}
+    return result
+
+
 # --- report --------------------------------------------------------------------------------------------
 
 
@@ -555,7 +702,13 @@ def _versions() -> str:
         parts[-1] += f" ({blas['name']} {blas.get('version', '')})".replace(" )", ")")
     except Exception:  # older NumPy: no dict mode
         pass
-    peers = (("PyTorch", torch, "torch"), ("MyGrad", mygrad, "mygrad"), ("HIPS autograd", hips, "autograd"))
+    peers = (
+        ("PyTorch", torch, "torch"),
+        ("JAX", jax, "jax"),
+        ("jaxlib", jax, "jaxlib"),
+        ("MyGrad", mygrad, "mygrad"),
+        ("HIPS autograd", hips, "autograd"),
+    )
     for label, module, distribution in peers:
         if module is not None:
             parts.append(f"{label} {_version(module, distribution)}")
@@ -580,9 +733,16 @@ def _cpu() -> str:
     return platform.processor() or platform.machine()
 
 
+def _threads() -> str:
+    if PINNED:
+        return "one BLAS/OpenMP thread, process pinned to one CPU"
+    return "one BLAS/OpenMP thread (process not pinned to one CPU: JAX may use more cores)"
+
+
 def _missing_notes() -> list[str]:
     notes = []
-    for name, why in ((TORCH, TORCH_MISSING), (MYGRAD, MYGRAD_MISSING), (HIPS, HIPS_MISSING)):
+    missing = ((TORCH, TORCH_MISSING), (JAX, JAX_MISSING), (MYGRAD, MYGRAD_MISSING), (HIPS, HIPS_MISSING))
+    for name, why in missing:
         if why is not None:
             notes.append(f"{name} skipped: not importable ({why})")
     return notes
@@ -654,8 +814,9 @@ def report_tiny(result: Run, markdown: bool, revision: str | None = None) -> str
     header = ["contender", f"median {micro}/step", f"min {micro}/step", "x NumPy", "min-max"]
     ours = _verdict(result.ratio(OURS), TINY_TARGET)
     target = f"target tiny: <= {TINY_TARGET}x NumPy (PyTorch ~3.4x): ours {ours}"
-    if TORCH in result.times:
-        target += f"; PyTorch {_ratio(result.ratio(TORCH))}"
+    for name in (TORCH, JAX):
+        if name in result.times:
+            target += f"; {name} {_ratio(result.ratio(name))}"
     title = f"**{title}**  " if markdown else title
     lines = [title, note, "", _table(header, rows, markdown), "", target, *_against([result], revision)]
     return "\n".join(lines)
@@ -685,7 +846,7 @@ def report_deep(results: Sequence[Run], markdown: bool, revision: str | None = N
         row = [name]
         for r in by_dtype.values():
             if name in r.peaks and r.peaks[name] is None:
-                row += ["n/a", "n/a"]  # not traced (PyTorch)
+                row += ["n/a", "n/a"]  # not traced (PyTorch, JAX)
             else:
                 row += [_number(r.peaks.get(name)), _ratio(r.peak_ratio(name))]
         memory_rows.append(row)
@@ -708,11 +869,37 @@ def report_deep(results: Sequence[Run], markdown: bool, revision: str | None = N
         "",
         bold(f"{first.problem.name} net: peak memory of one step"),
         f"tracemalloc peak of what one step allocates, MB (X itself is {x_mb:.1f} MB in "
-        f"{first.problem.dtype}; PyTorch's allocator is not traced)",
+        f"{first.problem.dtype}; PyTorch's and XLA's allocators are not traced)",
         "",
         _table(memory_header, memory_rows, markdown),
     ]
     return "\n".join(lines)
+
+
+def report_scaling(results: Sequence[Run], key: str, title: str, markdown: bool) -> str:
+    """One scaling table: a row per size, NumPy's time per step, the ratios to it, peak memory."""
+    micro = "µs" if markdown else "us"
+    peers = [name for name in SCALING_PEERS if name in results[0].times]
+    header = [key, "repeats x steps", f"NumPy {micro}/step", f"{OURS} x NumPy", "min-max"]
+    for name in peers:
+        header += [f"{name} x NumPy", "min-max"]
+    header += ["peak MB NumPy", f"peak MB {OURS}", "x NumPy"]
+    rows = []
+    for r in results:
+        size = r.problem.m if key == "m" else r.problem.dims[1]
+        numpy_time = statistics.median(r.times[NUMPY]) * 1e6
+        row = [str(size), f"{r.repeats} x {r.steps}", _number(numpy_time)]
+        for name in (OURS, *peers):
+            row += [_ratio(r.ratio(name)), _spread(r.ratios(name))]
+        row += [_number(r.peaks[NUMPY], 2), _number(r.peaks[OURS], 2), _ratio(r.peak_ratio(OURS))]
+        rows.append(row)
+    agreement = max(r.cost_agreement for r in results)
+    note = (
+        f"ratios: median of the per-repeat ratios to NumPy (min-max); NumPy {micro}/step: median; peak MB: "
+        f"tracemalloc peak of one step; step-0 costs differ from NumPy's by at most {agreement:.1e}"
+    )
+    title = f"**{title}**  " if markdown else title
+    return "\n".join([title, note, "", _table(header, rows, markdown)])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -722,7 +909,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables for a README")
     parser.add_argument("--only", choices=("tiny", "deep"), help="run only one of the two networks")
     parser.add_argument("--against", metavar="REV", help="also time the engine of git revision REV")
+    parser.add_argument(
+        "--scaling", action="store_true", help="instead: time per step against the batch size and the width"
+    )
     args = parser.parse_args(argv)
+    if args.scaling and (args.only or args.against):
+        parser.error("--scaling runs its own tables: it takes neither --only nor --against")
 
     extra: list[type[Contender]] = []
     revision = None  # the label of the --against engine
@@ -734,7 +926,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     header = [
         "autograd-lite Tensor benchmark: one training step (forward, cross-entropy cost from primitives, "
         "backward, gradient-descent update)",
-        f"{_versions()}; one BLAS/OpenMP thread; {_cpu()}",
+        f"{_versions()}; {_threads()}; {_cpu()}",
         f"targets: {TARGETS}",
         *_missing_notes(),
     ]
@@ -742,6 +934,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         header.append(f"against: {revision} (git revision {args.against}), timed beside the working tree")
     print("\n".join(f"{line}  " if args.markdown else line for line in header), flush=True)
 
+    if args.scaling:
+        plan = SCALING_PLAN_QUICK if args.quick else SCALING_PLAN
+        tables = {
+            "m": ("tiny net [2, 4, 1]", SCALING_BATCHES),
+            "n_h": ("net [2, n_h, 1], m = 400", SCALING_WIDTHS),
+        }
+        for key, (what, sizes) in tables.items():
+            results = []
+            for size in sizes:
+                print(f"running scaling {key} = {size} ...", file=sys.stderr, flush=True)
+                results.append(run_scaling(tiny_problem(**{key: size}), plan))
+            title = f"Scaling against {key}: {what}, tanh/sigmoid, float64, lr 1.2"
+            print("\n" + report_scaling(results, key, title, args.markdown), flush=True)
+        return 0
     if args.only in (None, "tiny"):
         print(f"running tiny ({tiny_repeats} repeats x {tiny_steps} steps) ...", file=sys.stderr, flush=True)
         tiny = run(tiny_problem(), tiny_repeats, tiny_steps, memory=False, extra=extra)
