@@ -441,7 +441,8 @@ class Tape:
     def _seed(self, root) -> str:
         slot = self._new("g")
         if root._g.size == 1 and root._g.item() == 1.0:
-            self.lines.append(f"{slot} = np.ones_like({self.operand(root)})")
+            value = self.operand(root)  # dJ/dJ = 1, made as Tensor._seed makes it
+            self.lines.append(f"{slot} = np.array(1.0, {value}.dtype).reshape({value}.shape)")
         else:  # a gradient given to backward(grad=...): fixed in the trace
             self.lines.append(f"{slot} = {self.constant(root._g.copy())}.copy()")
         return slot

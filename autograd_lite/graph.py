@@ -194,17 +194,18 @@ def topological_order(root: Node, check_saved: bool = True, constants: bool = Fa
     """
     seen = {root}
     stack = [root]
+    pop, push, see = stack.pop, stack.append, seen.add
     while stack:
-        node = stack.pop()
-        if check_saved and node._saved is FREED:
+        node = pop()
+        if node._saved is FREED and check_saved:
             raise BackwardError(
                 f"backward through {name_of(node)} a second time: its saved values were freed by "
                 "the first backward(); call backward(retain_graph=True) the first time to keep them"
             )
         for parent in node._parents:
-            if (constants or parent.requires_grad) and parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
+            if (parent.requires_grad or constants) and parent not in seen:
+                see(parent)
+                push(parent)
     return sorted(seen, key=_newest_first, reverse=True)
 
 

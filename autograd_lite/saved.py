@@ -24,20 +24,29 @@ class LockedArray(np.ndarray):
     NumPy functions of it give plain arrays; a copy of it is an ordinary writable array.
     """
 
-    _why: tuple | None = None  # (parameter, op) names, set on the lock's view; views made from it inherit it
+    _why: tuple | None = None  # (parameter, op) names, set on the lock's own view
 
-    def __array_finalize__(self, obj) -> None:
-        self._why = getattr(obj, "_why", None)
+    def _reason(self) -> tuple | None:
+        """The lock's (parameter, op) names, from this view or the view it was made from (``W.data.T``)."""
+        array = self
+        while isinstance(array, LockedArray):
+            if array._why is not None:
+                return array._why
+            array = array.base
+        return None
+
+    def _locked(self) -> bool:
+        return not self.flags.writeable and self._reason() is not None
 
     def _refuse(self) -> None:
-        parameter, op = self._why
+        parameter, op = self._reason()
         raise ValueError(
             f"{parameter}.data is read-only while the graph needs its values for backward() (saved by {op}): "
             "call backward() first, or drop the graph (e.g. del the cost), or change a copy"
         )
 
     def __setitem__(self, index, value) -> None:
-        if self._why is not None and not self.flags.writeable:
+        if self._locked():
             self._refuse()
         super().__setitem__(index, value)
 
@@ -45,7 +54,7 @@ class LockedArray(np.ndarray):
         """Run ``ufunc`` on plain arrays (results are plain); writing into a locked one is refused."""
         if out is not None:
             for target in out:
-                if isinstance(target, LockedArray) and target._why is not None and not target.flags.writeable:
+                if isinstance(target, LockedArray) and target._locked():
                     target._refuse()
             kwargs["out"] = tuple(_plain(target) for target in out)
         return getattr(ufunc, method)(*[_plain(x) for x in inputs], **kwargs)
@@ -67,10 +76,10 @@ class _SavedArrayLock:
 
     def __init__(self, array: np.ndarray, leaf, op) -> None:
         self.array, self.leaf = array, leaf
-        array.setflags(write=False)
-        self.view = array.view(LockedArray)
-        self.view._why = (name_of(leaf), op.name)
-        leaf.data = self.view
+        array.setflags(False)  # write=False
+        view = self.view = array.view(LockedArray)
+        view._why = (name_of(leaf), op.name)
+        leaf.data = view
 
     def __del__(self) -> None:
         leaf = self.leaf
@@ -78,7 +87,7 @@ class _SavedArrayLock:
             leaf.data = self.array
         leaf._lock_ref = None
         try:
-            self.array.setflags(write=True)
+            self.array.setflags(True)  # write=True
         except ValueError:  # its base was made read-only since: leave it read-only
             pass
 
@@ -99,11 +108,12 @@ def lock_saved_leaves(operands: tuple, saved, out: np.ndarray, op):
         if lock is not None and array is lock.view:  # locked by an earlier op: this one needs it too
             locks = (lock,) if locks is None else locks + (lock,)
             continue
-        kept = (
-            array is saved
-            or (type(saved) is tuple and any([array is s for s in saved]))
-            or (viewed is not None and (viewed is array or viewed is array.base))
-        )
+        kept = array is saved or viewed is not None and (viewed is array or viewed is array.base)
+        if not kept and type(saved) is tuple:
+            for value in saved:
+                if value is array:
+                    kept = True
+                    break
         if not kept or not array.flags.writeable:
             continue  # not kept; or read-only by the caller's choice (a constant)
         lock = _SavedArrayLock(array, x, op)

@@ -164,13 +164,19 @@ class Tensor(Node):
             return
         # VJPs hand g on as it is (the 1 of +) or return new arrays, one per parent; read-only, g cannot
         # become a leaf's own .grad (a leaf copies what it cannot write)
-        g.setflags(write=False)
+        g.setflags(False)  # write=False
         self.grad = g if self.grad is None else self._accumulate(g)
-        parents = self._parents
         grads = op.vjp(g, self._saved, self._needs)
-        for parent, grad in zip(parents, grads):
-            if grad is not None and parent.requires_grad:
+        for parent, grad in zip(self._parents, grads):
+            if grad is None or not parent.requires_grad:
+                continue
+            if type(parent) is not Tensor:  # a Scalar inside a Tensor op
                 parent._receive(grad)
+                continue
+            data = parent.data  # Tensor._receive, written out: the hot loop of the backward pass
+            if grad.shape != data.shape or grad.dtype is not data.dtype:
+                grad = unbroadcast(grad, data)
+            parent._g = grad if parent._g is None else parent._g + grad
         if not retain_graph:
             self._saved = FREED  # freed: a second backward() through here is an error
             self._holding = None  # saved inputs become writable again
@@ -199,7 +205,7 @@ class Tensor(Node):
                     f"backward: {name_of(self)} has shape {self.shape}; backward() without a gradient "
                     "needs a single number (a cost); pass grad= an array of that shape"
                 )
-            self._g = np.ones_like(self.data)
+            self._g = np.array(1.0, self.data.dtype).reshape(self.data.shape)  # dJ/dJ = 1 (ones_like, faster)
             return
         grad = np.array(grad.data if isinstance(grad, Node) else grad, dtype=self.dtype)  # a copy
         if grad.size == 1 == self.data.size:
@@ -415,7 +421,7 @@ def _record(out, operands: tuple, saved, op: Op, needs: tuple, params: dict | No
     node._lock_ref = None
     node._created = next(_creation_numbers)
     if True in needs and _grad_mode.enabled:
-        out.setflags(write=False)  # a value on the graph is never changed in place
+        out.setflags(False)  # write=False: a value on the graph is never changed in place
         node.requires_grad = True
         node._parents = operands
         node._saved = saved
@@ -436,6 +442,8 @@ def _record(out, operands: tuple, saved, op: Op, needs: tuple, params: dict | No
         if _anomaly.enabled:
             check_finite(node, op, operands)
     else:
+        if _grad_mode.enabled:  # a constant computed while a graph is built (1 - Y): read-only, as Y is
+            out.setflags(False)  # write=False
         node.requires_grad = False
         node._parents = ()
         node._saved = ()
