@@ -16,6 +16,9 @@ Contenders, all in this process, on the same data and the same initial weights:
                          dW = dZ A_prev^T / m, db = sum(dZ, axis=1, keepdims=True) / m, dA_prev = W^T dZ,
                          dZ = dA * g'(Z); the unused dA0 = W1^T dZ1 is not computed
   autograd-lite Tensor   parameters Tensor(..., requires_grad=True), J.backward(), W.data -= lr * W.grad
+  autograd-lite compiled the same step function, wrapped in autograd_lite.compile: the first call traces
+                         it, later calls replay the trace (reset writes the initial weights into the same
+                         parameter Tensors, so the one trace serves every timed block)
   PyTorch (CPU)          torch.from_numpy copies, loss.backward(), update under torch.no_grad()
   MyGrad                 mygrad tensors (X and Y constant), backward(), update via .data, null_grad()
   HIPS autograd          autograd.value_and_grad (autograd.grad plus the cost it computes anyway) of a
@@ -94,6 +97,24 @@ if PINNED:
 os.environ["XLA_FLAGS"] = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
 os.environ["JAX_PLATFORMS"] = "cpu"
 
+import ctypes
+
+
+def _steady_allocator() -> bool:
+    """glibc's malloc keeps freed memory (no trimming of the heap's top, no mmap below 32 MB), the same for
+    every contender: interleaved in one process, one contender's frees otherwise hand memory back that the
+    next one then faults in again page by page (at m = 16384, about 900 page faults a step for whichever
+    contender came after hand NumPy), which times the allocator rather than the code."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        mmap_threshold, top_pad = -3, -2  # mallopt's M_MMAP_THRESHOLD and M_TOP_PAD
+        return bool(libc.mallopt(mmap_threshold, 32 * 2**20) and libc.mallopt(top_pad, 64 * 2**20))
+    except (OSError, AttributeError):
+        return False
+
+
+STEADY_ALLOCATOR = _steady_allocator()
+
 import argparse
 import gc
 import importlib
@@ -113,15 +134,18 @@ from typing import Any
 import numpy as np
 from revision import load_engine
 
+import autograd_lite
 from autograd_lite import Tensor
 
 SEED = 1
 TINY_TARGET = 2.0  # autograd-lite Tensor vs. hand-written NumPy, tiny net, float64
-DEEP_TARGET = 1.05  # the same, deep net, float64
-TARGETS = "tiny: <= 2.0x NumPy (PyTorch ~3.4x); deep float64: <= 1.05x NumPy"
+COMPILED_TINY_TARGET = 1.2  # the compiled step, tiny net
+DEEP_TARGET = 1.0  # autograd-lite (eager and compiled), deep net, float64 and float32
+TARGETS = "tiny: eager <= 2.0x NumPy, compiled <= 1.2x; deep: <= 1.0x NumPy in float64 and float32"
 
 NUMPY = "hand-written NumPy"
 OURS = "autograd-lite Tensor"
+COMPILED = "autograd-lite compiled"
 TORCH = "PyTorch"
 JAX = "JAX jit"
 MYGRAD = "MyGrad"
@@ -336,6 +360,42 @@ class Ours(Contender):
         return [p.data for p in self.params]
 
 
+class Compiled(Ours):
+    """The same step as ``Ours``, traced once by ``autograd_lite.compile`` and replayed."""
+
+    name = COMPILED
+
+    def reset(self) -> None:
+        """Parameters back to the initial weights, written into the same Tensors (the trace reads them)."""
+        if not hasattr(self, "params"):
+            super().reset()
+            self.compiled = autograd_lite.compile(self._step)
+            return
+        for param, initial in zip(self.params, self.problem.init, strict=True):
+            param.data[...] = initial
+            param.grad = None
+
+    def _step(self, X: Tensor, Y: Tensor) -> float:
+        problem, params = self.problem, self.params
+        m, L, lr = problem.m, problem.layers, problem.lr
+        tanh_hidden = problem.hidden == "tanh"
+        for param in params:
+            param.grad = None
+        A = X
+        for layer in range(L):
+            Z = params[2 * layer] @ A + params[2 * layer + 1]
+            A = Z.sigmoid() if layer == L - 1 else Z.tanh() if tanh_hidden else Z.relu()
+        J = -(1 / m) * (Y * A.log() + (1 - Y) * (1 - A).log()).sum()
+        J.backward()
+        for param in params:
+            param.data -= lr * param.grad
+        return J.item()
+
+    def step(self) -> float:
+        """One training step: the first call traces ``_step``, later calls replay it."""
+        return self.compiled(self.X, self.Y)
+
+
 def revision_contender(engine: ModuleType, label: str) -> type[Ours]:
     """``Ours`` on the Tensor of another copy of the engine (``--against``), named ``label``."""
 
@@ -523,7 +583,7 @@ def contenders_for(
 
     ``extra`` contenders run right after autograd-lite's; ``mygrad_and_hips=False`` leaves those two out.
     """
-    chosen: list[type[Contender]] = [HandNumpy, Ours, *extra]
+    chosen: list[type[Contender]] = [HandNumpy, Ours, Compiled, *extra]
     if torch is not None:
         chosen.append(Torch)
     if jax is not None:
@@ -647,7 +707,7 @@ def run(problem: Problem, repeats: int, steps: int, memory: bool, extra: Sequenc
 
 SCALING_BATCHES = (64, 256, 1024, 4096, 16384, 65536)  # m, for the tiny net [2, 4, 1]
 SCALING_WIDTHS = (64, 256, 1024, 4096)  # n_h, for the net [2, n_h, 1] at m = 400
-SCALING_PEERS = (TORCH, JAX)  # the peers whose ratios the scaling tables show
+SCALING_PEERS = (COMPILED, TORCH, JAX)  # the peers whose ratios the scaling tables show
 
 
 @dataclass(frozen=True)
@@ -734,9 +794,10 @@ def _cpu() -> str:
 
 
 def _threads() -> str:
+    allocator = "; glibc malloc without trimming" if STEADY_ALLOCATOR else ""
     if PINNED:
-        return "one BLAS/OpenMP thread, process pinned to one CPU"
-    return "one BLAS/OpenMP thread (process not pinned to one CPU: JAX may use more cores)"
+        return f"one BLAS/OpenMP thread, process pinned to one CPU{allocator}"
+    return f"one BLAS/OpenMP thread (process not pinned to one CPU: JAX may use more cores){allocator}"
 
 
 def _missing_notes() -> list[str]:
@@ -813,7 +874,10 @@ def report_tiny(result: Run, markdown: bool, revision: str | None = None) -> str
     rows = [[name, *_time_cells(result, name, 1e6)] for name in result.times]
     header = ["contender", f"median {micro}/step", f"min {micro}/step", "x NumPy", "min-max"]
     ours = _verdict(result.ratio(OURS), TINY_TARGET)
-    target = f"target tiny: <= {TINY_TARGET}x NumPy (PyTorch ~3.4x): ours {ours}"
+    compiled = _verdict(result.ratio(COMPILED), COMPILED_TINY_TARGET)
+    target = (
+        f"target tiny: eager <= {TINY_TARGET}x NumPy: {ours}; compiled <= {COMPILED_TINY_TARGET}x: {compiled}"
+    )
     for name in (TORCH, JAX):
         if name in result.times:
             target += f"; {name} {_ratio(result.ratio(name))}"
@@ -859,9 +923,9 @@ def report_deep(results: Sequence[Run], markdown: bool, revision: str | None = N
         _table(time_header, time_rows, markdown),
         "",
     ]
-    if "float64" in by_dtype:
-        ratio = by_dtype["float64"].ratio(OURS)
-        lines.append(f"target deep float64: <= {DEEP_TARGET}x NumPy: ours {_verdict(ratio, DEEP_TARGET)}")
+    for dtype, run in by_dtype.items():
+        verdicts = [f"{name} {_verdict(run.ratio(name), DEEP_TARGET)}" for name in (OURS, COMPILED)]
+        lines.append(f"target deep {dtype}: <= {DEEP_TARGET}x NumPy: {'; '.join(verdicts)}")
     lines += _against(results, revision)
     if MYGRAD in names or HIPS in names:
         lines.append("MyGrad and HIPS autograd run in float64 only.")
