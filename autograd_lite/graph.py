@@ -165,6 +165,15 @@ class Node:
         raise NotImplementedError  # each payload class makes its own leaf
 
     # --- hooks each payload class implements -----------------------------------------------------
+    @staticmethod
+    def _backward_pass(order: list, retain_graph: bool) -> None:
+        """The chain rule over ``order`` (children before parents): each node pushes its gradient on.
+
+        The root's class runs the pass (a Scalar graph holds Scalars only; a Tensor graph may hold both).
+        """
+        for node in order:  # each node's gradient is complete when it is reached
+            node._backprop(retain_graph)
+
     def _backprop(self, retain_graph: bool) -> None:
         """Take ``_g`` (dJ/d self for this pass), add it to ``grad``, push it to the parents."""
         raise NotImplementedError
@@ -226,8 +235,7 @@ def backward(root: Node, grad=None, retain_graph: bool = False) -> None:
         elif _tracing.tape is not None:  # compile() is tracing a step: the pass is written down as it runs
             _tracing.tape.backward(order, retain_graph)
         else:
-            for node in order:  # children before parents: each node's gradient is complete when reached
-                node._backprop(retain_graph)
+            root._backward_pass(order, retain_graph)
     except BaseException:
         for node in order:
             node._clear_pass()

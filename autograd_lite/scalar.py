@@ -133,6 +133,30 @@ class Scalar(Node):
         _as_leaf(self, float(data), bool(requires_grad), label)
 
     # --- the chain rule ----------------------------------------------------------------------
+    @staticmethod
+    def _backward_pass(order: list, retain_graph: bool) -> None:
+        """The backward pass of a Scalar graph: ``_backprop`` below, for every node, in one loop."""
+        for node in order:
+            g = node._g  # dJ/d(node), complete: every child has already pushed its share
+            node._g = 0.0
+            node.grad += g
+            parents = node._parents
+            if not parents:
+                continue
+            if len(parents) == 2:  # most ops (unpacked: no zip for the common case)
+                a, b = parents
+                da, db = node._saved
+                if a.requires_grad:
+                    a._g += da * g  # dJ/da += d(node)/da * dJ/d(node)
+                if b.requires_grad:
+                    b._g += db * g
+            else:
+                for parent, local in zip(parents, node._saved):
+                    if parent.requires_grad:
+                        parent._g += local * g  # dJ/d(parent) += d(node)/d(parent) * dJ/d(node)
+            if not retain_graph:
+                node._saved = FREED  # freed: a second backward() through here is an error
+
     def _backprop(self, retain_graph: bool) -> None:
         g = self._g  # dJ/d(self), complete: every child has already pushed its share
         self._g = 0.0

@@ -429,8 +429,10 @@ def _record(out, operands: tuple, saved, op: Op, needs: tuple, params: dict | No
         node._needs = needs
         node._holding = None
         for x in operands:
+            if x._op is not None:  # computed: read-only already
+                continue
             kind = type(x.data)
-            if x._op is None and kind is _ndarray and (x.requires_grad or x.data.flags.writeable):
+            if kind is _ndarray and (x.requires_grad or x.data.flags.writeable):
                 # a parameter's array (a constant's is read-only already): is it kept?
                 kept = type(saved) is _ndarray or type(saved) is tuple and _ndarray in map(type, saved)
                 if kept or out.base is not None:
