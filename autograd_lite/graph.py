@@ -165,6 +165,10 @@ class Node:
         raise NotImplementedError  # each payload class makes its own leaf
 
     # --- hooks each payload class implements -----------------------------------------------------
+    def _backward_order(self) -> list:
+        """The nodes a backward pass from this root visits, in ``topological_order``."""
+        return topological_order(self)
+
     @staticmethod
     def _backward_pass(order: list, retain_graph: bool) -> None:
         """The chain rule over ``order`` (children before parents): each node pushes its gradient on.
@@ -207,15 +211,20 @@ def topological_order(root: Node, check_saved: bool = True, constants: bool = Fa
     while stack:
         node = pop()
         if node._saved is FREED and check_saved:
-            raise BackwardError(
-                f"backward through {name_of(node)} a second time: its saved values were freed by "
-                "the first backward(); call backward(retain_graph=True) the first time to keep them"
-            )
+            raise freed_error(node)
         for parent in node._parents:
             if (parent.requires_grad or constants) and parent not in seen:
                 see(parent)
                 push(parent)
     return sorted(seen, key=_newest_first, reverse=True)
+
+
+def freed_error(node: Node) -> BackwardError:
+    """The error of a second backward() through ``node``, whose saved values the first one freed."""
+    return BackwardError(
+        f"backward through {name_of(node)} a second time: its saved values were freed by "
+        "the first backward(); call backward(retain_graph=True) the first time to keep them"
+    )
 
 
 def backward(root: Node, grad=None, retain_graph: bool = False) -> None:
@@ -225,7 +234,7 @@ def backward(root: Node, grad=None, retain_graph: bool = False) -> None:
             f"backward: {name_of(root)} does not require grad, so there is nothing to "
             "differentiate (were its inputs made with requires_grad=False or under no_grad()?)"
         )
-    order = topological_order(root)
+    order = root._backward_order()
     root._seed(grad)
     try:
         if _anomaly.enabled:

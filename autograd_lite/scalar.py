@@ -24,7 +24,7 @@ import textwrap
 from numbers import Real
 
 from .anomaly import check_finite
-from .graph import FREED, Node, _anomaly, _creation_numbers, _grad_mode
+from .graph import FREED, Node, _anomaly, _creation_numbers, _grad_mode, _newest_first, freed_error
 from .messages import check_domain
 from .ops import OPS, Op, floats, install_methods
 from .ops.inline import compile_function, paste_rule, rule_text
@@ -39,7 +39,7 @@ def _record(value: float, parents: tuple, local: tuple, op: Op) -> Scalar:
     out = _new_scalar(Scalar)
     out.data = value
     out.label = None
-    out._g = 0.0
+    out._g = None  # no gradient in a pass yet (see Scalar._backward_order)
     out._created = next(_creation_numbers)
     for parent in parents:
         if parent.requires_grad:
@@ -93,7 +93,7 @@ def _as_leaf(node: Scalar, value: float, requires_grad: bool, label) -> Scalar:
     node._parents = ()
     node._saved = ()
     node._op = None
-    node._g = 0.0
+    node._g = None
     node._created = next(_creation_numbers)
     return node
 
@@ -133,12 +133,33 @@ class Scalar(Node):
         _as_leaf(self, float(data), bool(requires_grad), label)
 
     # --- the chain rule ----------------------------------------------------------------------
+    def _backward_order(self) -> list:
+        """``topological_order`` of a Scalar graph, which marks the nodes it finds by starting their ``_g``
+        at 0.0 (it is None outside a pass) instead of keeping a set of them."""
+        self._g = 0.0
+        found = [self]
+        stack = [self]
+        pop, push, find = stack.pop, stack.append, found.append
+        while stack:
+            node = pop()
+            if node._saved is FREED:
+                for found_node in found:
+                    found_node._g = None
+                raise freed_error(node)
+            for parent in node._parents:
+                if parent._g is None and parent.requires_grad:
+                    parent._g = 0.0
+                    push(parent)
+                    find(parent)
+        found.sort(key=_newest_first, reverse=True)  # parents are older than their children
+        return found
+
     @staticmethod
     def _backward_pass(order: list, retain_graph: bool) -> None:
         """The backward pass of a Scalar graph: ``_backprop`` below, for every node, in one loop."""
         for node in order:
             g = node._g  # dJ/d(node), complete: every child has already pushed its share
-            node._g = 0.0
+            node._g = None
             node.grad += g
             parents = node._parents
             if not parents:
@@ -158,18 +179,18 @@ class Scalar(Node):
                 node._saved = FREED  # freed: a second backward() through here is an error
 
     def _backprop(self, retain_graph: bool) -> None:
-        g = self._g  # dJ/d(self), complete: every child has already pushed its share
-        self._g = 0.0
+        g = self._g or 0.0  # dJ/d(self), complete: every child has already pushed its share (None: nothing)
+        self._g = None
         self.grad += g
         for parent, local in zip(self._parents, self._saved):
             if parent.requires_grad:
-                parent._g += local * g  # dJ/d(parent) += d(self)/d(parent) * dJ/d(self)
+                parent._g = local * g + (parent._g or 0.0)  # dJ/d(parent) += d(self)/d(parent) * dJ/d(self)
         if not retain_graph and self._parents:
             self._saved = FREED  # freed: a second backward() through here is an error
 
     def _receive(self, grad) -> None:
         """A Tensor op hands this Scalar its gradient: summed over every position it broadcast to."""
-        self._g += float(grad.sum())
+        self._g = float(grad.sum()) + (self._g or 0.0)
 
     def _seed(self, grad) -> None:
         self._g = 1.0 if grad is None else float(grad)  # dJ/dJ = 1
@@ -179,7 +200,7 @@ class Scalar(Node):
             self.grad = 0.0
 
     def _clear_pass(self) -> None:
-        self._g = 0.0
+        self._g = None
 
     def detach(self) -> Scalar:
         """A constant with the same value, cut off from the graph."""
