@@ -201,22 +201,23 @@ class Node:
 def topological_order(root: Node, check_saved: bool = True, constants: bool = False) -> list[Node]:
     """Nodes that ``root`` depends on and that require grad, ``root`` first, parents after children.
 
-    Iterative: a stack instead of recursion, then one sort by creation number (newest first).
+    Iterative: a list that grows as the walk finds parents instead of recursion, then one sort by
+    creation number (newest first).
     With ``check_saved`` it refuses a graph whose saved values a previous backward freed; with
     ``constants`` it also lists the nodes that need no gradient (for drawing the whole graph).
     """
     seen = {root}
-    stack = [root]
-    pop, push, see = stack.pop, stack.append, seen.add
-    while stack:
-        node = pop()
+    found = [root]
+    see, find = seen.add, found.append
+    for node in found:  # the list grows as the walk finds parents: each is visited once
         if node._saved is FREED and check_saved:
             raise freed_error(node)
         for parent in node._parents:
             if (parent.requires_grad or constants) and parent not in seen:
                 see(parent)
-                push(parent)
-    return sorted(seen, key=_newest_first, reverse=True)
+                find(parent)
+    found.sort(key=_newest_first, reverse=True)  # parents are older than their children
+    return found
 
 
 def freed_error(node: Node) -> BackwardError:

@@ -138,10 +138,8 @@ class Scalar(Node):
         at 0.0 (it is None outside a pass) instead of keeping a set of them."""
         self._g = 0.0
         found = [self]
-        stack = [self]
-        pop, push, find = stack.pop, stack.append, found.append
-        while stack:
-            node = pop()
+        find = found.append
+        for node in found:  # the list grows as the walk finds parents: each is visited once
             if node._saved is FREED:
                 for found_node in found:
                     found_node._g = None
@@ -149,7 +147,6 @@ class Scalar(Node):
             for parent in node._parents:
                 if parent._g is None and parent.requires_grad:
                     parent._g = 0.0
-                    push(parent)
                     find(parent)
         found.sort(key=_newest_first, reverse=True)  # parents are older than their children
         return found
