@@ -155,31 +155,44 @@ class Tensor(Node):
         return f"Tensor({label}{body}, shape={self.shape}{dtype}{grad})"
 
     # --- the chain rule ----------------------------------------------------------------------------
+    @staticmethod
+    def _backward_pass(order, retain_graph: bool) -> None:
+        """The backward pass over ``order`` (children first), in one loop: each node takes its complete
+        gradient, keeps it as ``.grad``, asks its op for vector-Jacobian products and hands each parent its
+        share."""
+        for node in order:
+            if type(node) is not Tensor and not isinstance(node, Tensor):  # a Scalar inside a Tensor op
+                node._backprop(retain_graph)
+                continue
+            g = node._g  # dJ/d(node), complete: every child has pushed its share
+            node._g = None
+            op = node._op
+            if op is None:  # a leaf: its .grad is its own, writable array (to clip or scale in place)
+                if node.grad is None:
+                    node.grad = g if g.flags.writeable else g.copy()
+                else:
+                    node.grad = node._accumulate(g)
+                continue
+            # VJPs hand g on as it is (the 1 of +) or return new arrays, one per parent; read-only, g cannot
+            # become a leaf's own .grad (a leaf copies what it cannot write)
+            g.setflags(False)  # write=False
+            node.grad = g if node.grad is None else node._accumulate(g)
+            for parent, grad in zip(node._parents, op.vjp(g, node._saved, node._needs)):
+                if grad is None or not parent.requires_grad:
+                    continue
+                if type(parent) is not Tensor:  # a Scalar inside a Tensor op
+                    parent._receive(grad)
+                    continue
+                data = parent.data  # _receive, written out: dJ/d(parent) += its share, summed to its shape
+                if grad.shape != data.shape or grad.dtype is not data.dtype:
+                    grad = unbroadcast(grad, data)
+                parent._g = grad if parent._g is None else parent._g + grad
+            if not retain_graph:
+                node._saved = FREED  # freed: a second backward() through here is an error
+                node._holding = None  # saved inputs become writable again
+
     def _backprop(self, retain_graph: bool) -> None:
-        g = self._g  # dJ/d(self), complete: every child has pushed its share
-        self._g = None
-        op = self._op
-        if op is None:  # a leaf: its .grad is its own, writable array (to clip or scale in place)
-            self.grad = (g if g.flags.writeable else g.copy()) if self.grad is None else self._accumulate(g)
-            return
-        # VJPs hand g on as it is (the 1 of +) or return new arrays, one per parent; read-only, g cannot
-        # become a leaf's own .grad (a leaf copies what it cannot write)
-        g.setflags(False)  # write=False
-        self.grad = g if self.grad is None else self._accumulate(g)
-        grads = op.vjp(g, self._saved, self._needs)
-        for parent, grad in zip(self._parents, grads):
-            if grad is None or not parent.requires_grad:
-                continue
-            if type(parent) is not Tensor:  # a Scalar inside a Tensor op
-                parent._receive(grad)
-                continue
-            data = parent.data  # Tensor._receive, written out: the hot loop of the backward pass
-            if grad.shape != data.shape or grad.dtype is not data.dtype:
-                grad = unbroadcast(grad, data)
-            parent._g = grad if parent._g is None else parent._g + grad
-        if not retain_graph:
-            self._saved = FREED  # freed: a second backward() through here is an error
-            self._holding = None  # saved inputs become writable again
+        Tensor._backward_pass((self,), retain_graph)
 
     def _accumulate(self, g):
         """``.grad + g``, a new array; a ``.grad`` the caller set to something else is refused clearly."""
