@@ -7,9 +7,10 @@ does, as the lines of a Python function:
 - ``backward()``, as the calls of the records' ``vjp`` functions that the pass makes, in the pass's
   order, with broadcasting undone where the trace saw it and children's shares added as the nodes add
   them;
-- gradient resets (``zero_grad``) and the update: NumPy ufuncs and functions applied to parameters'
-  gradients and to what is computed from them, writing into the parameters' data or into arrays kept
-  between steps (``W.data -= lr * W.grad``; an optimizer's state changed in place);
+- gradient resets (``zero_grad``) and the update: NumPy ufuncs and functions, indexing, item assignment
+  and copies applied to parameters' gradients and to what is computed from them, writing into the
+  parameters' data or into arrays kept between steps (``W.data -= lr * W.grad``; an optimizer's state
+  changed in place);
 - the values the step reads (``J.item()``, ``bool(t)``): one it returns is an output, any other is a
   guard, checked again by every replay.
 
@@ -24,7 +25,9 @@ What a trace cannot see, as with ``jax.jit``: Python side effects (``print``), P
 between steps (keep them in 0-d arrays changed in place), NumPy code on a node's ``.data`` (a constant
 of the trace: use Tensor ops). An array computed by the update and kept after the step (state assigned
 with ``=`` instead of changed in place) is refused, as is a step that adds to gradients left from
-before it: each call computes fresh gradients.
+before it (each call computes fresh gradients), or a view NumPy makes that the trace cannot name (a
+gradient's ``.T``, a slice of a parameter's ``.data`` written into). A float the step reads and returns
+is an output, not a guard: return the Tensor, not its ``.item()``, if the step also branches on it.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import ast
 import builtins
 import functools
 import itertools
+import operator
 import sys
 
 import numpy as np
@@ -127,7 +131,7 @@ def _key(args, kwargs) -> tuple:
     key, values = [tuple(kwargs)], []
     for x in (*args, *kwargs.values()) if kwargs else args:
         kind = type(x)
-        if kind is _Tensor:
+        if kind is _Tensor or isinstance(x, _Tensor):
             if x.requires_grad:
                 raise CompileError(
                     f"compile: the argument {name_of(x)} requires grad; pass data as arguments and let the "
@@ -159,8 +163,8 @@ def _static(x):
 
 def _as_input(x, tape: Tape):
     """An argument as the traced call sees it: a Tensor input (arrays become constant Tensors)."""
-    if type(x) is _Tensor or type(x) is _ndarray:
-        node = x if type(x) is _Tensor else _Tensor(x)
+    if isinstance(x, _Tensor) or type(x) is _ndarray:
+        node = x if isinstance(x, _Tensor) else _Tensor(x)
         tape.input(node)
         return node
     return x
@@ -189,6 +193,27 @@ class Traced(np.ndarray):
         if tape is None:
             return func(*map(_plain_nested, args), **{k: _plain_nested(v) for k, v in kwargs.items()})
         return tape.numpy_call(func, args, kwargs)
+
+    def __getitem__(self, index):
+        tape = _open_tape((self,), _flat((index,)))
+        if tape is None:
+            return self.view(np.ndarray)[_plain_nested(index)]
+        return tape.numpy_call(operator.getitem, (self, index), {})
+
+    def __setitem__(self, index, value) -> None:
+        tape = _open_tape((self, value), _flat((index,)))
+        if tape is None:
+            self.view(np.ndarray)[_plain_nested(index)] = _plain(value)
+        else:
+            tape.numpy_call(operator.setitem, (self, index, value), {})
+            tape.mutated = True
+
+    def copy(self, order="C"):
+        """A copy; while tracing, written down as one."""
+        tape = _open_tape((self,))
+        if tape is None:
+            return self.view(np.ndarray).copy(order)
+        return tape.numpy_call(np.copy, (self,), {"order": order})
 
     def __bool__(self) -> bool:
         return self._read(bool)
@@ -365,14 +390,24 @@ class Tape:
         return slot
 
     def _view_slot(self, array) -> str | None:
-        """The variable of a known array that ``array`` is a same-shaped view of (a lock's view)."""
+        """The variable of a known array that ``array`` views element for element (a lock's view); not a
+        transpose or a reversed slice, which have the same shape but other elements in each place."""
         base = getattr(array, "base", None)
         while base is not None:
             slot = self.slots.get(id(base))
-            if slot is not None and array.shape == base.shape and array.dtype == base.dtype:
+            if slot is not None and _same_elements(array, base):
                 return slot
             base = base.base
         return None
+
+    def _views_known(self, array) -> bool:
+        """True if ``array`` is a view of an array the trace holds in a variable."""
+        base = array.base
+        while base is not None:
+            if id(base) in self.slots:
+                return True
+            base = getattr(base, "base", None)
+        return False
 
     def leaf(self, node, source) -> None:
         """``Tensor(source)`` made in the step: a copy of a traced value; a new parameter is refused."""
@@ -525,10 +560,11 @@ class Tape:
             slot = self.slots.get(id(x)) or self._view_slot(x)
             if slot is not None:
                 return slot
-            if isinstance(x, Traced):
+            if isinstance(x, Traced) or self._views_known(x):
                 raise CompileError(
-                    "compile: the update uses a view, slice or copy of a gradient, which the trace cannot "
-                    "follow; write the update with NumPy ufuncs on whole arrays"
+                    "compile: the update uses a view of a parameter's data or of a gradient (a transpose, "
+                    "a slice of .data), which the trace cannot follow; index the gradient itself "
+                    "(W.grad[0]), or write the update with NumPy ufuncs on whole arrays"
                 )
         return self.constant(x)  # a number, or an array kept between steps (by reference)
 
@@ -582,9 +618,13 @@ class Tape:
         if value is None:
             return "None"
         if isinstance(value, Tensor):
+            if id(value) in self.parameters:  # a parameter: the very Tensor, as the eager step returns it
+                return self.constant(value)
             slot = self.slots.get(id(value))
             if slot is None:
                 raise CompileError(f"compile: the step returns {name_of(value)}, which no traced op made")
+            if slot in self.inputs:  # the caller's array, as a constant Tensor (not locked: it is theirs)
+                return f"{self.constant(_leaf)}({slot}, False, {value.label!r})"
             return f"{self.constant(_result)}({slot}, {value.label!r})"
         if isinstance(value, (tuple, list)):
             inner = ", ".join(self._output(item) for item in value)
@@ -593,10 +633,14 @@ class Tape:
             return "{" + ", ".join(f"{self.constant(k)}: {self._output(v)}" for k, v in value.items()) + "}"
         if isinstance(value, _ndarray) and id(value) in self.slots:
             return self.slots[id(value)]
-        for read, line, name, assign in self.reads:
-            if read is value:  # the very object a read made: an output, not a guard
+        matches = [(line, name, assign) for read, line, name, assign in self.reads if read is value]
+        if matches:
+            line, name, assign = matches[-1]
+            if type(value) is float and len(matches) == 1:  # the very float a read made: not a guard
                 self.lines[line] = assign
-                return name
+            # a bool or int (True, 0 are one object for every read): which read it is cannot be told,
+            # so all stay guards, and the value they ensure is the one returned
+            return name
         raise CompileError(
             f"compile: the step returns {type(value).__name__} {value!r}, which the trace cannot follow; "
             "return Tensors, or t.item() of one"
@@ -644,6 +688,16 @@ def _flat(value):
         yield value
 
 
+def _same_elements(view, base) -> bool:
+    """True if ``view`` shows ``base``'s memory as ``base`` does: same start, shape, strides and dtype."""
+    return (
+        view.shape == base.shape
+        and view.dtype == base.dtype
+        and view.strides == base.strides
+        and view.__array_interface__["data"][0] == base.__array_interface__["data"][0]
+    )
+
+
 def _inside(op, values: tuple, needs: tuple) -> bool:
     """True if the values are inside ``op``'s domain (NaN is inside every domain)."""
     return not any(np.any(outside(*values, needs)) for outside, _ in op.domain.rules)
@@ -657,7 +711,8 @@ def _late_guard() -> None:
 
 
 def _result(array, label):
-    """A Tensor the replay returns: a constant holding the replayed value."""
+    """A Tensor the replay returns: a constant holding the value the replay computed (read-only, as the
+    eager step's)."""
     if type(array) is not _ndarray:
         array = np.asarray(array)
     array.setflags(write=False)

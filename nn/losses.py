@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from autograd_lite.errors import CompileError
+from autograd_lite.graph import _tracing
 from autograd_lite.tensor import Tensor, _as_node, log_softmax
 from autograd_lite.tensor import binary_cross_entropy as _fused_bce
 
@@ -33,8 +35,15 @@ def softmax_cross_entropy(Z, Y) -> Tensor:
     Y is one-hot of shape (C, m), or integer class labels of shape (m,) or (1, m).
     """
     Z = _as_node(Z)
+    if isinstance(Y, Tensor) and Y.shape == Z.shape:  # one-hot: used as the Tensor it is
+        return -(log_softmax(Z, axis=0) * Y).sum() / Z.shape[-1]
     labels = np.asarray(Y.data if isinstance(Y, Tensor) else Y)
     if labels.shape != Z.shape:
+        if isinstance(Y, Tensor) and _tracing.tape is not None:
+            raise CompileError(
+                "compile: softmax_cross_entropy makes one-hot labels from class numbers with NumPy, which "
+                f"a trace cannot follow; pass one-hot labels of shape {Z.shape}"
+            )
         values = labels.reshape(-1)
         classes = values.astype(np.intp)
         if classes.shape[0] != Z.shape[-1]:
