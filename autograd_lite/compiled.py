@@ -43,7 +43,7 @@ import numpy as np
 
 from .broadcast import stretched_axes, unbroadcast
 from .errors import CompileError
-from .graph import FREED, _anomaly, _tracing
+from .graph import FREED, _anomaly, _switched, _tracing
 from .messages import name_of
 from .ops import arrays
 from .ops.inline import _times_g, rule_text
@@ -94,11 +94,13 @@ class Compiled:
         tape = Tape()
         traced_args = [_as_input(x, tape) for x in args]
         traced_kwargs = {k: _as_input(v, tape) for k, v in kwargs.items()}
+        _switched.on()
         _tracing.tape = tape
         try:
             result = self.step(*traced_args, **traced_kwargs)
         finally:
             _tracing.tape = None
+            _switched.off()
             tape.open = False
             leaves = tape.release_gradients()
         replay = tape.function(result, leaves)

@@ -63,6 +63,31 @@ class _Tracing(threading.local):
 _tracing = _Tracing()
 
 
+class _Switched:
+    """How many switches (``no_grad``, ``detect_anomaly``, a ``compile`` trace, ...) are on, in any thread.
+
+    While none is, every thread is in the default modes (recording, no anomaly checks, no trace), so the
+    hot paths read this one number instead of three thread-local flags per op.
+    """
+
+    __slots__ = ("count", "_lock")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def on(self) -> None:
+        with self._lock:
+            self.count += 1
+
+    def off(self) -> None:
+        with self._lock:
+            self.count -= 1
+
+
+_switched = _Switched()
+
+
 def is_grad_enabled() -> bool:
     """True when new ops are recorded on the graph (False inside ``no_grad()``)."""
     return _grad_mode.enabled
@@ -77,11 +102,13 @@ class Switch:
 
     def __enter__(self):
         self._previous = self.state.enabled
+        _switched.on()
         self.state.enabled = self.value
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.state.enabled = self._previous
+        _switched.off()
 
     def __call__(self, function):
         import functools

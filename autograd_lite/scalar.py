@@ -24,7 +24,16 @@ import textwrap
 from numbers import Real
 
 from .anomaly import check_finite
-from .graph import FREED, Node, _anomaly, _creation_numbers, _grad_mode, _newest_first, freed_error
+from .graph import (
+    FREED,
+    Node,
+    _anomaly,
+    _creation_numbers,
+    _grad_mode,
+    _newest_first,
+    _switched,
+    freed_error,
+)
 from .messages import check_domain
 from .ops import OPS, Op, floats, install_methods
 from .ops.inline import compile_function, paste_rule, rule_text
@@ -43,7 +52,7 @@ def _record(value: float, parents: tuple, local: tuple, op: Op) -> Scalar:
     out._created = next(_creation_numbers)
     for parent in parents:
         if parent.requires_grad:
-            if _grad_mode.enabled:
+            if not _switched.count or _grad_mode.enabled:  # no switch on anywhere (usual), or no no_grad here
                 out.grad = 0.0
                 out.requires_grad = True
                 out._parents = parents

@@ -21,7 +21,7 @@ import numpy as np
 from .anomaly import check_finite
 from .broadcast import unbroadcast
 from .errors import BackwardError, ShapeError
-from .graph import FREED, Node, _anomaly, _creation_numbers, _grad_mode, _tracing
+from .graph import FREED, Node, _anomaly, _creation_numbers, _grad_mode, _switched, _tracing
 from .messages import check_domain, explain, name_of, shape_of
 from .ops import OPS, Op, arrays, install_methods
 from .ops.inline import paste_rule
@@ -433,7 +433,8 @@ def _record(out, operands: tuple, saved, op: Op, needs: tuple, params: dict | No
     node._g = None
     node._lock_ref = None
     node._created = next(_creation_numbers)
-    if True in needs and _grad_mode.enabled:
+    switched = _switched.count  # 0: no thread is in no_grad, detect_anomaly or a trace (the usual case)
+    if True in needs and (not switched or _grad_mode.enabled):
         out.setflags(False)  # write=False: a value on the graph is never changed in place
         node.requires_grad = True
         node._parents = operands
@@ -454,10 +455,10 @@ def _record(out, operands: tuple, saved, op: Op, needs: tuple, params: dict | No
             if kind is LockedArray:  # a parameter an earlier op locked: this op may need it too
                 node._holding = lock_saved_leaves(operands, saved, out, op)
                 break
-        if _anomaly.enabled:
+        if switched and _anomaly.enabled:
             check_finite(node, op, operands)
     else:
-        if _grad_mode.enabled:  # a constant computed while a graph is built (1 - Y): read-only, as Y is
+        if not switched or _grad_mode.enabled:  # a constant computed while a graph is built (1 - Y)
             out.setflags(False)  # write=False
         node.requires_grad = False
         node._parents = ()
@@ -465,7 +466,7 @@ def _record(out, operands: tuple, saved, op: Op, needs: tuple, params: dict | No
         node._op = None
         node._needs = ()
         node._holding = None
-    if _tracing.tape is not None:  # compile() is tracing a step: the op is written down
+    if switched and _tracing.tape is not None:  # compile() is tracing a step: the op is written down
         _tracing.tape.op(node, operands, op, params, converted)
     return node
 
@@ -620,6 +621,13 @@ _RULE_THEN_RECORD = """    try:
     return _record(value, {parents}, local, op, {needs})
 """
 _UNARY = "def method({signature}):\n" + _RULE_THEN_RECORD
+_UNARY_INSIDE = (  # log, sqrt: one reduction shows an array inside the domain, else apply's rules decide
+    """def method({signature}):
+    if self.data.size and not _smallest(self.data, None) > BOUND:
+        return apply(op, (self,))
+"""
+    + _RULE_THEN_RECORD
+)
 _BINARY = (
     """def method({signature}):
     if type(other) is not Tensor:
@@ -633,8 +641,13 @@ _BINARY = (
 
 def _inlined_method(op: Op, operands: tuple[str, ...]):
     """The method of an elementwise op with its rule pasted in: what ``apply`` does, without the calls."""
-    if not op.elementwise or op.takes_needs or op.domain is not None:
-        return None  # apply checks the domain
+    if not op.elementwise or op.takes_needs:
+        return None
+    template = _BINARY if len(operands) == 2 else _UNARY
+    if op.domain is not None:  # checked here by one reduction if it can be, else by apply
+        if op.domain.inside_above is None or len(operands) != 1:
+            return None
+        template = _UNARY_INSIDE.replace("BOUND", repr(op.domain.inside_above))
     namespace = {
         "__name__": __name__,
         "Tensor": Tensor,
@@ -642,8 +655,9 @@ def _inlined_method(op: Op, operands: tuple[str, ...]):
         "explain": explain,
         "_operand": _operand,
         "_record": _record,
+        "_smallest": np.minimum.reduce,
+        "apply": apply,
     }
-    template = _BINARY if len(operands) == 2 else _UNARY
     return paste_rule(op, operands, template, namespace, arrays, deferred=op.deferred)
 
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import autograd_lite as ag
 from autograd_lite import CompileError, DomainError, Scalar, Tensor, nn
 from autograd_lite.compiled import state
+from autograd_lite.graph import _switched
 
 train_module = sys.modules[nn.fit.__module__]  # where fit finds compile
 
@@ -918,6 +919,7 @@ def test_a_refused_trace_leaves_plain_gradients():
     with pytest.raises(CompileError):
         ag.compile(step)(np.ones((2, 3)))
     assert type(W.grad) is np.ndarray and W.grad.flags.writeable
+    assert _switched.count == 0  # the trace's switch is off again: eager ops skip the tracing look-up
 
 
 def test_refuses_a_parameter_argument():

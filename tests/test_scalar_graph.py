@@ -209,6 +209,39 @@ def test_no_grad_is_per_thread():
     assert seen_in_thread == [True]
 
 
+def test_ops_record_in_a_thread_while_another_is_in_no_grad():
+    """The hot paths skip the thread-local modes only while no switch is on in any thread."""
+    import numpy as np
+
+    from autograd_lite import Tensor
+
+    recorded = []
+
+    def build():
+        a, t = Scalar(2.0, label="a"), Tensor(np.ones(3), requires_grad=True, label="t")
+        recorded.append(((a * a).requires_grad, (t * t).requires_grad))
+
+    with no_grad():
+        assert not (Scalar(2.0) * 3).requires_grad
+        thread = threading.Thread(target=build)
+        thread.start()
+        thread.join()
+        assert not (Tensor(np.ones(2), requires_grad=True) * 3).requires_grad
+    assert recorded == [(True, True)]
+
+
+def test_switches_are_counted_back_to_none():
+    from autograd_lite.anomaly import detect_anomaly
+    from autograd_lite.graph import _switched
+
+    before = _switched.count
+    with pytest.raises(RuntimeError):
+        with no_grad(), detect_anomaly(), no_grad():
+            assert _switched.count == before + 3
+            raise RuntimeError("out of the block")
+    assert _switched.count == before == 0
+
+
 # --- constants, detach, named ----------------------------------------------------------------------
 
 
