@@ -19,6 +19,8 @@ def unbroadcast(grad, like: np.ndarray):
     E.g. b1 of shape (4, 1) added to W1 @ X of shape (4, m): db1 = sum of dZ1 over axis 1.
     """
     shape = like.shape
+    if type(grad) is _ndarray and grad.ndim == len(shape) and grad.dtype == like.dtype:
+        return _sum(grad, axis=stretched_axes(grad.shape, shape), keepdims=True)  # db1 = sum of dZ1, axis 1
     if type(grad) is not _ndarray:
         grad = np.asarray(grad)
     if grad.ndim < len(shape):  # a gradient that is itself still to be broadcast (e.g. 0-d)
@@ -38,4 +40,13 @@ def unbroadcast(grad, like: np.ndarray):
 
 def stretched_axes(grad_shape: tuple, shape: tuple) -> tuple:
     """The axes where broadcasting stretched a length of 1 in ``shape`` to ``grad_shape``'s (same ndim)."""
-    return tuple([i for i, n in enumerate(shape) if n == 1 and grad_shape[i] != 1])
+    key = (grad_shape, shape)
+    axes = _stretched.get(key)
+    if axes is None:
+        axes = tuple([i for i, n in enumerate(shape) if n == 1 and grad_shape[i] != 1])
+        if len(_stretched) < 4096:  # the shapes of one model's broadcasts: a handful
+            _stretched[key] = axes
+    return axes
+
+
+_stretched: dict[tuple, tuple] = {}  # (grad_shape, shape) -> stretched axes, as found
