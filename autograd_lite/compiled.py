@@ -436,7 +436,9 @@ class Tape:
         incoming = {id(root): self._seed(root)}
         for node in order:
             g, node._g = node._g, None
-            g_slot = incoming.pop(id(node))
+            g_slot = incoming.pop(id(node), None)
+            if g_slot is None:  # a leaf nothing reached (it came to require grad after the ops)
+                continue
             if node._op is None:
                 self._leaf_gradient(node, g, g_slot)
                 continue
@@ -459,7 +461,7 @@ class Tape:
                     summed = self._new("d")
                     self.lines.append(f"{summed} = {self._unbroadcast(grad, data, slot, parent)}")
                     grad, slot = unbroadcast(grad, data), summed
-                if parent._g is None:
+                if parent._g is None or parent._g is False:
                     parent._g, incoming[id(parent)] = grad, slot
                 else:
                     total = self._new("g")

@@ -262,9 +262,9 @@ def backward(root: Node, grad=None, retain_graph: bool = False) -> None:
             f"backward: {name_of(root)} does not require grad, so there is nothing to "
             "differentiate (were its inputs made with requires_grad=False or under no_grad()?)"
         )
-    order = root._backward_order()
-    root._seed(grad)
+    order = root._backward_order()  # marks the nodes it finds: a failure below clears the marks
     try:
+        root._seed(grad)
         if _anomaly.enabled:
             from .anomaly import checked_backprop
 

@@ -24,14 +24,15 @@ class LockedArray(np.ndarray):
     NumPy functions of it give plain arrays; a copy of it is an ordinary writable array.
     """
 
-    _why: tuple | None = None  # (parameter, op) names, set on the lock's own view
+    __slots__ = ("_why",)  # (parameter, op) names, set on the lock's own view only (no __dict__ per view)
 
     def _reason(self) -> tuple | None:
         """The lock's (parameter, op) names, from this view or the view it was made from (``W.data.T``)."""
         array = self
         while isinstance(array, LockedArray):
-            if array._why is not None:
-                return array._why
+            why = getattr(array, "_why", None)
+            if why is not None:
+                return why
             array = array.base
         return None
 
@@ -74,13 +75,6 @@ class _SavedArrayLock:
 
     __slots__ = ("array", "view", "leaf", "__weakref__")
 
-    def __init__(self, array: np.ndarray, leaf, op) -> None:
-        self.array, self.leaf = array, leaf
-        array.setflags(False)  # write=False
-        view = self.view = array.view(LockedArray)
-        view._why = (name_of(leaf), op.name)
-        leaf.data = view
-
     def __del__(self) -> None:
         leaf = self.leaf
         if leaf.data is self.view:  # unless the caller has given the leaf another array since
@@ -104,10 +98,11 @@ def lock_saved_leaves(operands: tuple, saved, out: np.ndarray, op):
         array = x.data
         if x._op is not None or not isinstance(array, np.ndarray):
             continue  # computed values are read-only already; Scalars hold plain floats
-        lock = x._lock_ref() if x._lock_ref is not None else None
-        if lock is not None and array is lock.view:  # locked by an earlier op: this one needs it too
-            locks = (lock,) if locks is None else locks + (lock,)
-            continue
+        if type(array) is LockedArray:
+            lock = x._lock_ref() if x._lock_ref is not None else None
+            if lock is not None and array is lock.view:  # locked by an earlier op: this one needs it too
+                locks = (lock,) if locks is None else locks + (lock,)
+                continue
         kept = array is saved or viewed is not None and (viewed is array or viewed is array.base)
         if not kept and type(saved) is tuple:
             for value in saved:
@@ -116,7 +111,17 @@ def lock_saved_leaves(operands: tuple, saved, out: np.ndarray, op):
                     break
         if not kept or not array.flags.writeable:
             continue  # not kept; or read-only by the caller's choice (a constant)
-        lock = _SavedArrayLock(array, x, op)
-        x._lock_ref = weakref.ref(lock)
+        # the lock: the array read-only, the leaf's data a view of it that names the leaf and the op
+        lock = _new_lock(_SavedArrayLock)
+        lock.array, lock.leaf = array, x
+        array.setflags(False)  # write=False
+        view = lock.view = array.view(LockedArray)
+        view._why = (x.label if x.label is not None else name_of(x), op.name)
+        x.data = view
+        x._lock_ref = _weak(lock)
         locks = (lock,) if locks is None else locks + (lock,)
     return locks
+
+
+_new_lock = object.__new__
+_weak = weakref.ref

@@ -21,7 +21,17 @@ import numpy as np
 from .anomaly import check_finite
 from .broadcast import unbroadcast
 from .errors import BackwardError, ShapeError
-from .graph import FREED, Node, _anomaly, _creation_numbers, _grad_mode, _switched, _tracing
+from .graph import (
+    FREED,
+    Node,
+    _anomaly,
+    _creation_numbers,
+    _grad_mode,
+    _newest_first,
+    _switched,
+    _tracing,
+    freed_error,
+)
 from .messages import check_domain, explain, name_of, shape_of
 from .ops import OPS, Op, arrays, install_methods
 from .ops.inline import paste_rule
@@ -155,6 +165,24 @@ class Tensor(Node):
         return f"Tensor({label}{body}, shape={self.shape}{dtype}{grad})"
 
     # --- the chain rule ----------------------------------------------------------------------------
+    def _backward_order(self) -> list:
+        """``topological_order`` of the graph, which marks the nodes it finds by setting their ``_g`` to
+        False (it is None outside a pass: no gradient yet) instead of keeping a set of them."""
+        self._g = False
+        found = [self]
+        find = found.append
+        for node in found:  # the list grows as the walk finds parents: each is visited once
+            if node._saved is FREED:
+                for found_node in found:
+                    found_node._g = None
+                raise freed_error(node)
+            for parent in node._parents:
+                if parent._g is None and parent.requires_grad:
+                    parent._g = False
+                    find(parent)
+        found.sort(key=_newest_first, reverse=True)  # parents are older than their children
+        return found
+
     @staticmethod
     def _backward_pass(order, retain_graph: bool) -> None:
         """The backward pass over ``order`` (children first), in one loop: each node takes its complete
@@ -168,6 +196,8 @@ class Tensor(Node):
             node._g = None
             op = node._op
             if op is None:  # a leaf: its .grad is its own, writable array (to clip or scale in place)
+                if g is False:  # nothing reached it: the ops were recorded before it required grad
+                    continue
                 if node.grad is None:
                     node.grad = g if g.flags.writeable else g.copy()
                 else:
@@ -186,7 +216,7 @@ class Tensor(Node):
                 data = parent.data  # _receive, written out: dJ/d(parent) += its share, summed to its shape
                 if grad.shape != data.shape or grad.dtype is not data.dtype:
                     grad = unbroadcast(grad, data)
-                parent._g = grad if parent._g is None else parent._g + grad
+                parent._g = grad if parent._g is False else parent._g + grad  # False: found, no share yet
             if not retain_graph:
                 node._saved = FREED  # freed: a second backward() through here is an error
                 node._holding = None  # saved inputs become writable again
@@ -209,7 +239,7 @@ class Tensor(Node):
         data = self.data
         if grad.shape != data.shape or grad.dtype is not data.dtype:
             grad = unbroadcast(grad, data)
-        self._g = grad if self._g is None else self._g + grad
+        self._g = grad if self._g is None or self._g is False else self._g + grad
 
     def _seed(self, grad) -> None:
         if grad is None:

@@ -546,3 +546,16 @@ def test_a_one_element_output_takes_a_plain_number_as_its_seed():
     cost = w * 3.0  # shape (1, 1)
     cost.backward(grad=2.0)
     assert w.grad.shape == (1, 1) and w.grad[0, 0] == 6.0
+
+
+def test_a_leaf_made_to_require_grad_after_its_ops_gets_no_gradient():
+    """The ops recorded before a.requires_grad_() hand it nothing (as in PyTorch): a.grad stays None."""
+    a = Tensor(np.ones(3), label="a")
+    w = param((3,))
+    y = (a * w).sum()
+    a.requires_grad_(True)
+    y.backward()
+    assert a.grad is None
+    np.testing.assert_allclose(w.grad, np.ones(3))
+    (a * w).sum().backward()  # recorded now: a gets its gradient
+    np.testing.assert_allclose(a.grad, w.data)
