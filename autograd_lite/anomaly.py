@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from .graph import Switch, _anomaly
+from .graph import Switch, _anomaly, _newest_first
 from .messages import name_of, shape_of
 
 # NumPy's "overflow encountered in exp" and the like, raised from the library's own code only
@@ -40,6 +40,7 @@ def check_finite(node, op, operands) -> None:
 
 def checked_backprop(order, retain_graph: bool) -> None:
     """The backward pass, stopping at the first node whose backward step gives a parent nan or inf."""
+    order = sorted(order, key=_newest_first, reverse=True)  # children first (a Scalar walk's is not sorted)
     root = order[0]
     if not _finite(root._g):
         raise FloatingPointError("detect_anomaly: the gradient given to backward() has nan or inf")

@@ -30,7 +30,6 @@ from .graph import (
     _anomaly,
     _creation_numbers,
     _grad_mode,
-    _newest_first,
     _switched,
     freed_error,
 )
@@ -129,7 +128,7 @@ class Scalar(Node):
     ``J.backward()`` (0.0 before; ``None`` for constants that do not require grad).
     """
 
-    __slots__ = ()
+    __slots__ = ("_pending",)  # during a backward pass: how many children have yet to hand over a share
 
     def __init__(self, data: float, requires_grad: bool = True, label: str | None = None) -> None:
         if isinstance(data, Scalar):
@@ -143,9 +142,11 @@ class Scalar(Node):
 
     # --- the chain rule ----------------------------------------------------------------------
     def _backward_order(self) -> list:
-        """``topological_order`` of a Scalar graph, which marks the nodes it finds by starting their ``_g``
-        at 0.0 (it is None outside a pass) instead of keeping a set of them."""
+        """The nodes a backward pass from this one visits, as a walk finds them (not sorted: the pass
+        takes each node when its last child has handed it its share). The walk marks a node found by
+        starting its ``_g`` at 0.0 (it is None outside a pass) and counts its children in ``_pending``."""
         self._g = 0.0
+        self._pending = 0
         found = [self]
         find = found.append
         for node in found:  # the list grows as the walk finds parents: each is visited once
@@ -154,16 +155,23 @@ class Scalar(Node):
                     found_node._g = None
                 raise freed_error(node)
             for parent in node._parents:
-                if parent._g is None and parent.requires_grad:
-                    parent._g = 0.0
-                    find(parent)
-        found.sort(key=_newest_first, reverse=True)  # parents are older than their children
+                if parent.requires_grad:
+                    if parent._g is None:
+                        parent._g = 0.0
+                        parent._pending = 1
+                        find(parent)
+                    else:
+                        parent._pending += 1
         return found
 
     @staticmethod
     def _backward_pass(order: list, retain_graph: bool) -> None:
-        """The backward pass of a Scalar graph: ``_backprop`` below, for every node, in one loop."""
-        for node in order:
+        """The backward pass of a Scalar graph, ``_backprop`` below for every node, in one loop: a node
+        is taken once all its children have handed it their shares, so its ``_g`` is complete."""
+        ready = [order[0]]
+        take, put = ready.pop, ready.append
+        while ready:
+            node = take()
             g = node._g  # dJ/d(node), complete: every child has already pushed its share
             node._g = None
             node.grad += g
@@ -175,12 +183,21 @@ class Scalar(Node):
                 da, db = node._saved
                 if a.requires_grad:
                     a._g += da * g  # dJ/da += d(node)/da * dJ/d(node)
+                    a._pending -= 1
+                    if not a._pending:
+                        put(a)
                 if b.requires_grad:
                     b._g += db * g
+                    b._pending -= 1
+                    if not b._pending:
+                        put(b)
             else:
                 for parent, local in zip(parents, node._saved):
                     if parent.requires_grad:
                         parent._g += local * g  # dJ/d(parent) += d(node)/d(parent) * dJ/d(node)
+                        parent._pending -= 1
+                        if not parent._pending:
+                            put(parent)
             if not retain_graph:
                 node._saved = FREED  # freed: a second backward() through here is an error
 
