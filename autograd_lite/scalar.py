@@ -35,7 +35,7 @@ from .graph import (
 )
 from .messages import check_domain
 from .ops import OPS, Op, floats, install_methods
-from .ops.inline import compile_function, paste_rule, rule_text
+from .ops.inline import body_text, compile_function, paste_rule, rule_text
 
 SUM, DOT = OPS["sum"], OPS["dot"]
 
@@ -43,30 +43,31 @@ SUM, DOT = OPS["sum"], OPS["dot"]
 
 
 def _record(value: float, parents: tuple, local: tuple, op: Op) -> Scalar:
-    """The one place a Scalar op result is made and, if anything needs a gradient, recorded."""
-    out = _new_scalar(Scalar)
-    out.data = value
-    out.label = None
-    out._g = None  # no gradient in a pass yet (see Scalar._backward_order)
-    out._created = next(_creation_numbers)
+    """The one place a Scalar op result is made and, if anything needs a gradient, recorded (the
+    arithmetic methods paste these statements in, made from this text: no call per node)."""
+    node = _new_scalar(Scalar)
+    node.data = value
+    node.label = None
+    node._g = None  # no gradient in a pass yet (see Scalar._backward_order)
+    node._created = next(_creation_numbers)
     for parent in parents:
         if parent.requires_grad:
             if not _switched.count or _grad_mode.enabled:  # no switch on anywhere (usual), or no no_grad here
-                out.grad = 0.0
-                out.requires_grad = True
-                out._parents = parents
-                out._saved = local
-                out._op = op
+                node.grad = 0.0
+                node.requires_grad = True
+                node._parents = parents
+                node._saved = local
+                node._op = op
                 if value - value != 0.0 and _anomaly.enabled:  # inf or nan, and someone asked to stop there
-                    check_finite(out, op, parents)
-                return out
+                    check_finite(node, op, parents)
+                return node
             break
-    out.grad = None
-    out.requires_grad = False
-    out._parents = ()
-    out._saved = ()
-    out._op = None
-    return out
+    node.grad = None
+    node.requires_grad = False
+    node._parents = ()
+    node._saved = ()
+    node._op = None
+    return node
 
 
 def _apply(op: Op, operands: tuple) -> Scalar:
@@ -321,9 +322,12 @@ def _unary_method(op: Op):
     return inlined if inlined is not None else lambda self: _apply(op, (self,))
 
 
-_RULE_THEN_RECORD = """    {rule}
-    return _record(value, {parents}, local, op)
+_RULE_THEN_RECORD = (  # the rule, then _record's own statements (pasted: no call per node)
+    """    {rule}
+    parents = {parents}
 """
+    + body_text(_record, "    ").replace("{", "{{").replace("}", "}}")
+)
 _UNARY = "def method({signature}):\n" + _RULE_THEN_RECORD
 _BINARY = (
     """def method({signature}):
@@ -345,7 +349,7 @@ def _inlined_method(op: Op, operands: tuple[str, ...]):
     if op.domain is not None or op.takes_needs:
         return None
     template = _BINARY if len(operands) == 2 else _UNARY
-    namespace = {"__name__": __name__, "Scalar": Scalar, "_operand": _operand, "_record": _record}
+    namespace = {**globals(), "__name__": __name__}  # _record's names too
     return paste_rule(op, operands, template, namespace, floats)
 
 

@@ -16,7 +16,7 @@ import textwrap
 import types
 
 RESERVED = {"self", "other", "value", "local", "op", "error", "g", "saved", "needs", "Scalar", "Tensor",
-            "ShapeError", "explain"}  # fmt: skip
+            "ShapeError", "explain", "parents", "parent", "node"}  # fmt: skip
 
 
 class RuleText:
@@ -166,6 +166,13 @@ def _times_g(partial: ast.expr) -> str:
     ):
         return f"g / ({ast.unparse(partial.right)})"
     return f"g * ({ast.unparse(partial)})"
+
+
+def body_text(function, indent: str) -> str:
+    """The statements of ``function`` (its docstring left out) as text, each line indented by ``indent``:
+    a function pasted whole into a generated one (a Scalar method records its node without a call)."""
+    tree = _function_tree(function)
+    return "".join(textwrap.indent(ast.unparse(statement), indent) + "\n" for statement in tree.body)
 
 
 def paste_rule(op, operands: tuple[str, ...], template: str, namespace: dict, kernel, deferred=False):
