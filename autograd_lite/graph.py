@@ -139,10 +139,13 @@ class Node:
     intermediates alike), ``requires_grad``, ``label``. Internal record of the op that made it:
     ``_parents`` (input nodes), ``_op`` (the op, for names and diagrams), ``_saved`` (what the
     backward rule needs; ``FREED`` once released by ``backward``), ``_g`` (gradient arriving during
-    the current backward pass), ``_created`` (creation number, see ``topological_order``).
+    the current backward pass), ``_created`` (creation number, see ``topological_order``), ``_pending``
+    (during a backward pass: how many children have yet to hand over their share, see ``backward_walk``).
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "label", "_parents", "_op", "_saved", "_g", "_created")
+    __slots__ = (
+        "data", "grad", "requires_grad", "label", "_parents", "_op", "_saved", "_g", "_created", "_pending"
+    )  # fmt: skip
 
     # --- naming -------------------------------------------------------------------------------
     def named(self, label: str) -> Node:
@@ -244,6 +247,31 @@ def topological_order(root: Node, check_saved: bool = True, constants: bool = Fa
                 see(parent)
                 find(parent)
     found.sort(key=_newest_first, reverse=True)  # parents are older than their children
+    return found
+
+
+def backward_walk(root: Node, mark) -> list[Node]:
+    """The nodes a backward pass from ``root`` visits (they require grad), as a walk finds them, ``root``
+    first. Each found node's ``_g`` is set to ``mark`` (it is None outside a pass, so no set of the found
+    is kept) and ``_pending`` counts its children, the shares of dJ/d(node) the pass will hand it.
+    Refuses a graph whose saved values a previous backward freed."""
+    root._g = mark
+    root._pending = 0
+    found = [root]
+    find = found.append
+    for node in found:  # the list grows as the walk finds parents: each is visited once
+        if node._saved is FREED:
+            for found_node in found:
+                found_node._g = None
+            raise freed_error(node)
+        for parent in node._parents:
+            if parent.requires_grad:
+                if parent._g is None:
+                    parent._g = mark
+                    parent._pending = 1
+                    find(parent)
+                else:
+                    parent._pending += 1
     return found
 
 

@@ -31,7 +31,7 @@ from .graph import (
     _creation_numbers,
     _grad_mode,
     _switched,
-    freed_error,
+    backward_walk,
 )
 from .messages import check_domain
 from .ops import OPS, Op, floats, install_methods
@@ -129,7 +129,7 @@ class Scalar(Node):
     ``J.backward()`` (0.0 before; ``None`` for constants that do not require grad).
     """
 
-    __slots__ = ("_pending",)  # during a backward pass: how many children have yet to hand over a share
+    __slots__ = ()
 
     def __init__(self, data: float, requires_grad: bool = True, label: str | None = None) -> None:
         if isinstance(data, Scalar):
@@ -143,27 +143,9 @@ class Scalar(Node):
 
     # --- the chain rule ----------------------------------------------------------------------
     def _backward_order(self) -> list:
-        """The nodes a backward pass from this one visits, as a walk finds them (not sorted: the pass
-        takes each node when its last child has handed it its share). The walk marks a node found by
-        starting its ``_g`` at 0.0 (it is None outside a pass) and counts its children in ``_pending``."""
-        self._g = 0.0
-        self._pending = 0
-        found = [self]
-        find = found.append
-        for node in found:  # the list grows as the walk finds parents: each is visited once
-            if node._saved is FREED:
-                for found_node in found:
-                    found_node._g = None
-                raise freed_error(node)
-            for parent in node._parents:
-                if parent.requires_grad:
-                    if parent._g is None:
-                        parent._g = 0.0
-                        parent._pending = 1
-                        find(parent)
-                    else:
-                        parent._pending += 1
-        return found
+        """The nodes a backward pass from this one visits, as ``backward_walk`` finds them (not sorted: the
+        pass takes each node when its last child has handed it its share), each ``_g`` starting at 0.0."""
+        return backward_walk(self, 0.0)
 
     @staticmethod
     def _backward_pass(order: list, retain_graph: bool) -> None:

@@ -30,7 +30,7 @@ from .graph import (
     _newest_first,
     _switched,
     _tracing,
-    freed_error,
+    backward_walk,
 )
 from .messages import check_domain, explain, name_of, shape_of
 from .ops import OPS, Op, arrays, install_methods
@@ -166,20 +166,9 @@ class Tensor(Node):
 
     # --- the chain rule ----------------------------------------------------------------------------
     def _backward_order(self) -> list:
-        """``topological_order`` of the graph, which marks the nodes it finds by setting their ``_g`` to
-        False (it is None outside a pass: no gradient yet) instead of keeping a set of them."""
-        self._g = False
-        found = [self]
-        find = found.append
-        for node in found:  # the list grows as the walk finds parents: each is visited once
-            if node._saved is FREED:
-                for found_node in found:
-                    found_node._g = None
-                raise freed_error(node)
-            for parent in node._parents:
-                if parent._g is None and parent.requires_grad:
-                    parent._g = False
-                    find(parent)
+        """``backward_walk``'s nodes sorted children first (newest first), each ``_g`` starting at False
+        (found, no share yet)."""
+        found = backward_walk(self, False)
         found.sort(key=_newest_first, reverse=True)  # parents are older than their children
         return found
 

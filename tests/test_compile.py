@@ -428,11 +428,16 @@ def test_static_argument_change_traces_again():
     assert fast.traces == 2
 
 
-def test_keyword_arguments():
-    X, Y = data(m=30)
+def lr_pair():
+    """The eager step and its compiled twin on identical parameters: (eager, eager_params, fast, params)."""
     eager, eager_params = lr_step_factory()
     step, params = lr_step_factory()
-    fast = ag.compile(step)
+    return eager, eager_params, ag.compile(step), params
+
+
+def test_keyword_arguments():
+    X, Y = data(m=30)
+    eager, eager_params, fast, params = lr_pair()
     for lr in (0.1, 0.1, 0.3, 0.3):
         assert eager(Tensor(X), Tensor(Y), lr=lr).data == fast(X, Y, lr=lr).data
         assert_same_parameters(eager_params, params)
@@ -451,9 +456,7 @@ def test_decorator_form():
 
 def test_parameter_replaced_by_another_shape_traces_again():
     X, Y = data(n_x=2, m=12)
-    eager, eager_params = lr_step_factory()
-    step, params = lr_step_factory()
-    fast = ag.compile(step)
+    eager, eager_params, fast, params = lr_pair()
 
     def both():
         assert eager(Tensor(X), Tensor(Y), 0.1).data == fast(X, Y, 0.1).data
@@ -474,9 +477,7 @@ def test_parameter_replaced_by_another_shape_traces_again():
 
 def test_parameter_replaced_by_same_shape_array_is_replayed_on_it():
     X, Y = data(m=12)
-    eager, eager_params = lr_step_factory()
-    step, params = lr_step_factory()
-    fast = ag.compile(step)
+    eager, eager_params, fast, params = lr_pair()
     fast(X, Y, 0.1)
     eager(Tensor(X), Tensor(Y), 0.1)
     for ps in (eager_params, params):
@@ -490,9 +491,7 @@ def test_parameter_replaced_by_same_shape_array_is_replayed_on_it():
 
 def test_parameter_dtype_change_traces_again():
     X, Y = data(m=12)
-    eager, eager_params = lr_step_factory()
-    step, params = lr_step_factory()
-    fast = ag.compile(step)
+    eager, eager_params, fast, params = lr_pair()
     fast(X, Y, 0.1)
     eager(Tensor(X), Tensor(Y), 0.1)
     for ps in (eager_params, params):
