@@ -52,13 +52,14 @@ def _record(value: float, parents: tuple, local: tuple, op: Op) -> Scalar:
     node._created = next(_creation_numbers)
     for parent in parents:
         if parent.requires_grad:
-            if not _switched.count or _grad_mode.enabled:  # no switch on anywhere (usual), or no no_grad here
+            switched = _switched.count  # 0: no no_grad or detect_anomaly on in any thread (the usual case)
+            if not switched or _grad_mode.enabled:
                 node.grad = 0.0
                 node.requires_grad = True
                 node._parents = parents
                 node._saved = local
                 node._op = op
-                if value - value != 0.0 and _anomaly.enabled:  # inf or nan, and someone asked to stop there
+                if switched and value - value != 0.0 and _anomaly.enabled:  # inf or nan, and checked
                     check_finite(node, op, parents)
                 return node
             break
