@@ -71,15 +71,15 @@ length is sized from NumPy's fastest of three untimed steps: about 40 ms of NumP
 most 200 steps), 11 repeats; rows where one NumPy step fills the block (the big sizes) take one step per
 block and 5 repeats (--quick: 10 ms, at most 50 steps, 5 and 3 repeats). Reported per row: NumPy's
 median microseconds per step, each other contender's ratio to NumPy (median of the per-repeat ratios,
-min-max), and the tracemalloc peak of one step, MB, of NumPy and autograd-lite. About a minute and a
-half (--quick: about half a minute).
+min-max), and the tracemalloc peak of one step, MB, of NumPy and autograd-lite. About two minutes
+(--quick: about half a minute).
 
 Run from the repository root (with PYTHONPATH=. unless autograd-lite is installed):
 
     python bench/tensor.py [--quick] [--markdown] [--only tiny|deep] [--against REV]
     python bench/tensor.py --scaling [--quick] [--markdown]
 
-A full run takes about three quarters of a minute; --markdown prints the tables as Markdown for the README.
+A full run takes about a minute and a half; --markdown prints the tables as Markdown for the README.
 """
 
 from __future__ import annotations
