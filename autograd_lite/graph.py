@@ -143,8 +143,8 @@ class Node:
     (during a backward pass: how many children have yet to hand over their share, see ``backward_walk``).
     """
 
-    __slots__ = (
-        "data", "grad", "requires_grad", "label", "_parents", "_op", "_saved", "_g", "_created", "_pending"
+    __slots__ = (  # the backward walk's and pass's slots first: nearer the refcount, fewer cache lines
+        "_g", "_pending", "requires_grad", "_parents", "_saved", "grad", "data", "label", "_op", "_created"
     )  # fmt: skip
 
     # --- naming -------------------------------------------------------------------------------
