@@ -8,6 +8,8 @@ Course picture: the forward pass builds the graph left to right (``u = b*c``, ``
   what its backward rule saved);
 - ``topological_order``: every node that leads to the output, in an order where a node always
   comes before its parents (iterative, so a 1,000,000-node chain is fine);
+- ``backward_walk``: the nodes a backward pass visits, marked and with their children counted (a
+  Scalar pass takes a node when its last child is done; a Tensor pass sorts the few it has);
 - ``backward``: seeds ``dJ/dJ`` and lets each node push its gradient to its parents;
 - ``no_grad``: a context (or decorator) in which ops are computed but not recorded.
 
