@@ -49,6 +49,7 @@ INITIALIZERS: dict[str, Initializer] = {
 
 
 def get(init: str | Initializer) -> Initializer:
+    """The initializer called ``init`` ("zeros", "small", "deep", "he", "xavier"), or ``init`` itself."""
     if callable(init):
         return init
     try:

@@ -21,6 +21,7 @@ ACTIVATIONS: dict[str, Callable[[Tensor], Tensor]] = {
 
 
 def activation_function(name: str) -> Callable[[Tensor], Tensor]:
+    """The course's g[l] called ``name``: "sigmoid", "tanh", "relu", "leaky_relu" or "linear"."""
     try:
         return ACTIVATIONS[name]
     except KeyError:
@@ -50,6 +51,7 @@ class Dense(Module):
         self.index = index
 
     def forward(self, A_prev: Tensor) -> Tensor:
+        """A[l] = g[l](W[l] A[l-1] + b[l]), naming Z and A after the layer's number (Z1, A1)."""
         Z = self.W @ A_prev + self.b  # course: Z[l] = W[l] A[l-1] + b[l]
         A = self.g(Z)  # A[l] = g[l](Z[l])
         if self.index is not None:  # the course's names, shown in diagrams
@@ -59,6 +61,7 @@ class Dense(Module):
         return A
 
     def extra_repr(self) -> str:
+        """``W1 (4, 2), b1 (4, 1), tanh``: what ``repr`` shows of the layer."""
         return f"{self.W.label} {self.W.shape}, {self.b.label} {self.b.shape}, {self.activation}"
 
 
@@ -75,6 +78,7 @@ class Sequential(Module):
                 layer.W.label, layer.b.label = f"W{number}", f"b{number}"
 
     def forward(self, A: Tensor) -> Tensor:
+        """Each layer applied to the previous one's output, in order."""
         for layer in self.layers:
             A = layer(A)
         return A
@@ -99,9 +103,11 @@ class LogisticRegression(Module):
         self.b = Parameter(0.0, name="b", dtype=dtype)
 
     def forward(self, X: Tensor) -> Tensor:
+        """A = sigmoid(w^T X + b), one prediction per example (column) of X."""
         return (self.w.T @ X + self.b).sigmoid()
 
     def extra_repr(self) -> str:
+        """``n_x=12288: w (12288, 1), b ()``: what ``repr`` shows of the model."""
         return f"n_x={self.n_x}: w {self.w.shape}, b ()"
 
 
@@ -142,4 +148,5 @@ class DeepNetwork(Sequential):
         self.layer_dims = layer_dims
 
     def extra_repr(self) -> str:
+        """``layer_dims=[12288, 20, 7, 5, 1]``: what ``repr`` shows of the network."""
         return f"layer_dims={self.layer_dims}"
