@@ -169,6 +169,39 @@ class Module:
             )
         return dict(self.named_parameters())
 
+    # --- the door to PyTorch (nn/pytorch.py) ---------------------------------------------------------
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Copies of the parameters under the keys and shapes of the equivalent ``torch.nn`` model
+        (``0.weight``, ``0.bias``, ``2.weight``, ...; a bias is ``(n,)`` there): see ``nn.pytorch``."""
+        from .pytorch import state_dict
+
+        return state_dict(self)
+
+    def load_state_dict(self, state) -> Module:
+        """Set the parameters from a ``state_dict`` (ours, or the equivalent ``torch.nn`` model's: NumPy
+        arrays or torch tensors); keys and shapes are checked before anything changes."""
+        from .pytorch import load_state_dict
+
+        return load_state_dict(self, state)
+
+    def save_safetensors(self, path: str | Path) -> Path:
+        """Write ``state_dict()`` to a ``.safetensors`` file (atomically), which PyTorch loads."""
+        from .pytorch import save_safetensors
+
+        return save_safetensors(self, path)
+
+    def load_safetensors(self, path: str | Path) -> Module:
+        """Read a ``.safetensors`` file of ``state_dict()``'s keys (ours, or a PyTorch model's)."""
+        from .pytorch import load_safetensors
+
+        return load_safetensors(self, path)
+
+    def to_torch(self):
+        """The equivalent ``torch.nn`` model with copies of these parameters (its input is ``X.T``)."""
+        from .pytorch import to_torch
+
+        return to_torch(self)
+
     # --- display ------------------------------------------------------------------------------------
     def extra_repr(self) -> str:
         """The arguments shown in ``repr`` and in the diagrams' layer boxes."""
