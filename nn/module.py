@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,6 +12,9 @@ from autograd_lite.graph import next_creation_number, zero_grad
 from autograd_lite.tensor import Tensor
 
 from .npz import read_npz, write_npz
+
+if TYPE_CHECKING:
+    from .summary import Summary
 
 
 class Parameter(Tensor):
@@ -168,6 +172,17 @@ class Module:
                 "give the parameters distinct labels"
             )
         return dict(self.named_parameters())
+
+    # --- summary ------------------------------------------------------------------------------------
+    def summary(self, X=None) -> Summary:
+        """A table of the model in the course's notation, as Keras and torchinfo users expect: each
+        parameter's shape (``W[l]``, ``b[l]``), each layer's output shape (``Z[l]``/``A[l]`` is
+        ``(n[l], m)``), the parameter counts and their total. With ``X`` (``(n_x, m)``, examples as
+        columns), ``m`` is its number of examples, and an ``X`` with the wrong number of rows is refused
+        (the course's "getting matrix dimensions right")."""
+        from .summary import summary
+
+        return summary(self, X)
 
     # --- the door to PyTorch (nn/pytorch.py) ---------------------------------------------------------
     def state_dict(self) -> dict[str, np.ndarray]:
