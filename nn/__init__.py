@@ -11,7 +11,7 @@ Notation: examples are columns (``X`` has shape ``(n_x, m)``), ``W[l]`` has shap
 """
 
 from . import course, datasets, init, losses, optim
-from .layers import ACTIVATIONS, DeepNetwork, Dense, LogisticRegression, Sequential
+from .layers import ACTIVATIONS, DeepNetwork, Dense, LogisticRegression, Sequential, activation_curve
 from .losses import binary_cross_entropy, l2_penalty, mean_squared_error, softmax_cross_entropy
 from .module import Module, Parameter
 from .optim import Adam, GradientDescent, Momentum, Optimizer, RMSprop
@@ -31,6 +31,7 @@ __all__ = [
     "RMSprop",
     "Sequential",
     "accuracy",
+    "activation_curve",
     "binary_cross_entropy",
     "course",
     "datasets",

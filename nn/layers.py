@@ -28,6 +28,20 @@ def activation_function(name: str) -> Callable[[Tensor], Tensor]:
         raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}") from None
 
 
+def activation_curve(name: str, z=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(z, g(z), g'(z))`` for the activation called ``name``, the derivative from the engine's own
+    backward pass (not a formula written out again): to plot sigmoid, tanh, ReLU and leaky ReLU with their
+    derivatives. ``z`` defaults to 401 points on [-5, 5]; at a kink (ReLU's 0) the derivative is the one
+    the engine uses in training."""
+    z = np.linspace(-5.0, 5.0, 401) if z is None else np.asarray(z, dtype=np.float64)
+    Z = Tensor(z, requires_grad=True, label="Z")
+    A = activation_function(name)(Z)
+    if A is Z:  # linear: g(z) = z, g'(z) = 1
+        return z, z.copy(), np.ones_like(z)
+    A.backward(grad=np.ones_like(z))  # elementwise: the VJP with ones is g'(z) at every point
+    return z, A.data.copy(), Z.grad.copy()
+
+
 class Dense(Module):
     """One fully connected layer: Z = W A_prev + b, A = g(Z), W of shape (n_out, n_in), b (n_out, 1)."""
 

@@ -1,4 +1,4 @@
-"""model.summary(X): the course's shapes, parameter counts and the matrix-dimension check."""
+"""Aids for learners: model.summary(X) (shapes, counts, the matrix-dimension check) and activation curves."""
 
 import numpy as np
 import pytest
@@ -46,3 +46,22 @@ def test_summary_of_another_module_lists_its_parameters():
 
     table = Scale().summary()
     assert "s (3, 1)" in table and table.splitlines()[-1].endswith("3")
+
+
+@pytest.mark.parametrize(
+    "name, value, slope",
+    [
+        ("sigmoid", lambda z: 1 / (1 + np.exp(-z)), lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2),
+        ("tanh", np.tanh, lambda z: 1 / np.cosh(z) ** 2),
+        ("relu", lambda z: np.maximum(z, 0), lambda z: (z > 0) * 1.0),
+        ("leaky_relu", lambda z: np.where(z > 0, z, 0.01 * z), lambda z: np.where(z > 0, 1.0, 0.01)),
+        ("linear", lambda z: z, lambda z: np.ones_like(z)),
+    ],
+)
+def test_activation_curves_come_from_the_engines_backward(name, value, slope):
+    z, a, da = nn.activation_curve(name)
+    assert z.shape == a.shape == da.shape == (401,)
+    np.testing.assert_allclose(a, value(z), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(da, slope(z), rtol=1e-9, atol=1e-15)  # relu's kink at 0: 0, as in training
+    z, a, da = nn.activation_curve(name, [-1.0, 2.0])
+    assert z.tolist() == [-1.0, 2.0]
