@@ -16,14 +16,8 @@ def test_interrogate_finds_every_public_function_and_class_documented():
     interrogate = pytest.importorskip("interrogate.coverage")
     from interrogate import config
 
-    conf = config.InterrogateConfig(
-        ignore_private=True,
-        ignore_semiprivate=True,
-        ignore_magic=True,
-        ignore_init_method=True,
-        ignore_nested_functions=True,
-        ignore_module=True,
-    )
+    settings = config.parse_pyproject_toml(str(ROOT / "pyproject.toml"))  # its [tool.interrogate] table
+    conf = config.InterrogateConfig(**settings)
     paths = [str(ROOT / name) for name in ("autograd_lite", "nn", "viz")]
     results = interrogate.InterrogateCoverage(paths=paths, conf=conf).get_coverage()
     missing = [
@@ -32,7 +26,7 @@ def test_interrogate_finds_every_public_function_and_class_documented():
         for node in file.nodes
         if not node.covered and node.node_type != "Module"
     ]
-    assert results.perc_covered == 100.0, missing
+    assert results.perc_covered >= conf.fail_under == 100, missing
 
 
 def public_names():
