@@ -461,7 +461,7 @@ class Tape:
                     summed = self._new("d")
                     self.lines.append(f"{summed} = {self._unbroadcast(grad, data, slot, parent)}")
                     grad, slot = unbroadcast(grad, data), summed
-                if parent._g is None or parent._g is False:
+                if parent._g is False:  # found by the walk, no share yet
                     parent._g, incoming[id(parent)] = grad, slot
                 else:
                     total = self._new("g")

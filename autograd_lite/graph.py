@@ -79,10 +79,12 @@ class _Switched:
         self._lock = threading.Lock()
 
     def on(self) -> None:
+        """A switch is turned on (entering ``no_grad``, ``detect_anomaly``, a trace)."""
         with self._lock:
             self.count += 1
 
     def off(self) -> None:
+        """A switch is turned off again (leaving its block)."""
         with self._lock:
             self.count -= 1
 

@@ -116,7 +116,7 @@ def lock_saved_leaves(operands: tuple, saved, out: np.ndarray, op):
         lock.array, lock.leaf = array, x
         array.setflags(False)  # write=False
         view = lock.view = array.view(LockedArray)
-        view._why = (x.label if x.label is not None else name_of(x), op.name)
+        view._why = (name_of(x), op.name)
         x.data = view
         x._lock_ref = _weak(lock)
         locks = (lock,) if locks is None else locks + (lock,)

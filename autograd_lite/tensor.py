@@ -228,7 +228,7 @@ class Tensor(Node):
         data = self.data
         if grad.shape != data.shape or grad.dtype is not data.dtype:
             grad = unbroadcast(grad, data)
-        self._g = grad if self._g is None or self._g is False else self._g + grad
+        self._g = grad if self._g is False else self._g + grad  # False: found by the walk, no share yet
 
     def _seed(self, grad) -> None:
         if grad is None:
@@ -642,7 +642,7 @@ _RULE_THEN_RECORD = """    try:
 _UNARY = "def method({signature}):\n" + _RULE_THEN_RECORD
 _UNARY_INSIDE = (  # log, sqrt: one reduction shows an array inside the domain, else apply's rules decide
     """def method({signature}):
-    if self.data.size and not _smallest(self.data, None) > BOUND:
+    if not surely_inside((self.data,)):
         return apply(op, (self,))
 """
     + _RULE_THEN_RECORD
@@ -666,7 +666,7 @@ def _inlined_method(op: Op, operands: tuple[str, ...]):
     if op.domain is not None:  # checked here by one reduction if it can be, else by apply
         if op.domain.inside_above is None or len(operands) != 1:
             return None
-        template = _UNARY_INSIDE.replace("BOUND", repr(op.domain.inside_above))
+        template = _UNARY_INSIDE
     namespace = {
         "__name__": __name__,
         "Tensor": Tensor,
@@ -674,8 +674,8 @@ def _inlined_method(op: Op, operands: tuple[str, ...]):
         "explain": explain,
         "_operand": _operand,
         "_record": _record,
-        "_smallest": np.minimum.reduce,
         "apply": apply,
+        "surely_inside": op.domain.surely_inside if op.domain is not None else None,
     }
     return paste_rule(op, operands, template, namespace, arrays, deferred=op.deferred)
 

@@ -73,7 +73,8 @@ def _examples(model: Module, X):
     if len(shape) != 2 or (n_x is not None and shape[0] != n_x):
         rows = len(shape) == 2 and shape[1] == n_x
         hint = "; examples are columns (the course's X is (n_x, m)): pass X.T" if rows else ""
-        raise ValueError(f"summary: X has shape {shape}, but the model takes ({n_x}, m){hint}")
+        takes = f"({n_x}, m)" if n_x is not None else "(n_x, m)"
+        raise ValueError(f"summary: X has shape {shape}, but the model takes {takes}{hint}")
     return shape[1]
 
 

@@ -55,7 +55,7 @@ def step(a):
     return a > 0
 
 
-_smallest = np.minimum.reduce
+smallest = np.minimum.reduce  # smallest(a, None): one reduction, without ndarray.min's Python wrapper
 _EXP_LIMIT = {np.dtype(np.float16): -11.0, np.dtype(np.float32): -88.0}  # below: e^-z overflows
 
 
@@ -63,7 +63,7 @@ def sigmoid(z):
     """1 / (1 + e^-z), the course's formula; large negative z gives 0 without an overflow."""
     if type(z) is not np.ndarray:
         z = np.asarray(z)
-    if z.size and _smallest(z, None) < _EXP_LIMIT.get(z.dtype, -700.0):  # e^-z would overflow: two-sided
+    if z.size and smallest(z, None) < _EXP_LIMIT.get(z.dtype, -700.0):  # e^-z would overflow: two-sided
         e = np.exp(-np.abs(z))
         return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
     return 1.0 / (1.0 + np.exp(-z))

@@ -22,8 +22,6 @@ import functools
 import inspect
 from collections.abc import Callable
 
-import numpy as np
-
 from . import arrays, floats
 from .inline import deferred_functions
 
@@ -60,7 +58,7 @@ class Domain:
         if self.inside_above is None:
             return False
         (a,) = values
-        return a.size == 0 or _smallest(a, None) > self.inside_above  # NaN is not >: the rules look closer
+        return a.size == 0 or arrays.smallest(a, None) > self.inside_above  # NaN is not >: the rules decide
 
 
 class Op:
@@ -324,5 +322,4 @@ def _times(g, partial: float):
     return -g if partial == -1.0 else g * partial
 
 
-_smallest = np.minimum.reduce
 _ELEMENTWISE_VJPS = {1: _unary_vjp, 2: _binary_vjp}
