@@ -193,14 +193,21 @@ def edge_derivative(node: Node, parent_index: int, namer: Namer, root_name: str)
     out, parent_name = namer(node), names[parent_index]
     op, count = node._op, len(names)
     if isinstance(node, Scalar):
-        local = fill(op.partial_formula(parent_index, count), names, out)
+        equation, local = local_formula(node, parent_index, namer)
         value = number(namer.local_derivatives(node)[parent_index])
-        equation = f"{derivative(out, parent_name)} = {local}"
         return equation if local == value else f"{equation} = {value}"
     product = fill(op.vjp_formula(parent_index, count), names, out)
     stretched = op.broadcasts and np.shape(parent.data) != np.shape(node.data)
     summed = " (summed over broadcast axes)" if stretched else ""
     return f"d{parenthesized(parent_name)} = {product}{summed}"
+
+
+def local_formula(node: Scalar, parent_index: int, namer: Namer) -> tuple[str, str]:
+    """The local derivative on the edge node -> parent as an equation and its right side alone:
+    (``∂u/∂b = c``, ``c``), the rule the op's record runs, written over the diagram's names."""
+    names = namer.parents(node)
+    local = fill(node._op.partial_formula(parent_index, len(names)), names, namer(node))
+    return f"{derivative(namer(node), names[parent_index])} = {local}", local
 
 
 def node_html(node: Node) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from autograd_lite.graph import Node, topological_order
 from autograd_lite.scalar import Scalar
 
 from .draw import _nodes_to_draw, draw
+from .elements import labels, strip_xml_header, with_ids
 from .labels import Namer, derivative, edge_derivative, grad_name, grad_text, number, parenthesized
 from .render import svg_from_dot
 
@@ -115,8 +115,8 @@ def to_html(root: Node, path: str | Path, title: str | None = None, **draw_optio
     draw_options.pop("view", None)
     full = draw(root, view="both", **draw_options).source
     empty = draw(root, view="both", known=(), **draw_options).source
-    source, edges = _with_ids(full)
-    on, off = _labels(full), _labels(empty)
+    source, edges = with_ids(full)
+    on, off = labels(full), labels(empty)
     drawn, _ = _nodes_to_draw(root, draw_options["max_nodes"])
     dot_id = {id(node): f"n{i}" for i, node in enumerate(drawn)}
     step_of = {dot_id[id(step.node)]: step.index for step in steps if id(step.node) in dot_id}
@@ -133,7 +133,7 @@ def to_html(root: Node, path: str | Path, title: str | None = None, **draw_optio
             if parent in step_of and "n" + op[2:] in step_of
         ],
     }
-    svg = _strip_xml_header(svg_from_dot(source))
+    svg = strip_xml_header(svg_from_dot(source))
     title = title or f"Backpropagation through {root.label or 'J'}"
     page = _PAGE.format(
         title=html.escape(title),
@@ -150,54 +150,6 @@ def to_html(root: Node, path: str | Path, title: str | None = None, **draw_optio
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     return write_text_atomically(path, page, f"to_html {path}")
-
-
-_NODE_LINE = re.compile(r"^(\s*)(\w+) \[(.*)$")
-_EDGE_LINE = re.compile(r"^(\s*)(\w+) -> (\w+) \[(.*)$")
-_LABEL = re.compile(r'(?:^|\s)label=("(?:[^"\\]|\\.)*"|[^\s\]]+)')
-
-
-def _with_ids(source: str) -> tuple[str, list[tuple[str, str, str]]]:
-    """DOT source whose nodes and edges carry SVG ids (``g_n3``, ``g_e5``), and its derivative edges.
-
-    The derivative edges are (edge id, parent id, op id): the edges that carry a local derivative.
-    """
-    lines, edges = [], []
-    for number_, line in enumerate(source.split("\n")):
-        edge = _EDGE_LINE.match(line)
-        node = _NODE_LINE.match(line)
-        if edge:
-            indent, tail, head, rest = edge.groups()
-            edge_id = f"g_e{number_}"
-            line = f'{indent}{tail} -> {head} [id="{edge_id}" {rest}'
-            if "xlabel=" in rest and head.startswith("op"):
-                edges.append((edge_id, tail, head))
-        elif node and node.group(2) not in ("graph", "node", "edge"):
-            indent, name, rest = node.groups()
-            line = f'{indent}{name} [id="g_{name}" {rest}'
-        lines.append(line)
-    return "\n".join(lines), edges
-
-
-def _labels(source: str) -> dict[str, list[str]]:
-    """Each node's label lines, read back from DOT source."""
-    labels = {}
-    for line in source.split("\n"):
-        node = _NODE_LINE.match(line)
-        if not node or _EDGE_LINE.match(line) or node.group(2) in ("graph", "node", "edge"):
-            continue
-        label = _LABEL.search(node.group(3))
-        if label:
-            text = label.group(1)
-            if text.startswith('"'):
-                text = re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), text[1:-1])
-            labels[node.group(2)] = text.split("\n")
-    return labels
-
-
-def _strip_xml_header(svg: str) -> str:
-    start = svg.find("<svg")
-    return svg[start:] if start >= 0 else svg
 
 
 _PAGE = """<!DOCTYPE html>

@@ -4,6 +4,8 @@ autograd-lite demo [--out DIR]                       the main job: diagrams, a t
 autograd-lite graph "u = b*c; v = a + u; J = 3*v" --set a=5 b=3 c=2 [--backward|--both] -o J.svg
                                                      (--format dot without -o: only DOT on stdout)
 autograd-lite train planar|logreg|deep [--data DIR] [--plot DIR]
+autograd-lite play ["u = b*c; v = a + u; J = 3*v"] [--set a=5] [--port N] [--no-browser]
+                                                     the live playground in a browser (Ctrl-C stops it)
 autograd-lite example [--a 5 --b 3 --c 2]            the course's worked example, as text
 autograd-lite doctor                                 which renderer, formats and versions are in use
 autograd-lite --version
@@ -98,6 +100,29 @@ def _graph_output(args: argparse.Namespace) -> tuple[Path | None, str]:
     return path, format
 
 
+# --- play -------------------------------------------------------------------------------------------
+
+
+def play_command(args: argparse.Namespace) -> int:
+    """``autograd-lite play``: the live playground, until Ctrl-C."""
+    from . import playground
+    from .program import input_names
+
+    program = playground.DEFAULT_PROGRAM if args.program is None else args.program
+    given = _inputs(args.set or [])
+    names = input_names(program)
+    unknown = sorted(set(given) - set(names))
+    if unknown:
+        raise ProgramError(
+            f"--set {unknown[0]}: the program has no input {unknown[0]!r} (its inputs: {', '.join(names)})"
+        )
+    defaults = playground.DEFAULT_INPUTS if args.program is None else {}
+    inputs = {name: given.get(name, defaults.get(name, playground.DEFAULT_VALUE)) for name in names}
+    run_program(program, inputs)  # a program that cannot run is one line here, before any server starts
+    playground.serve(program, inputs, port=args.port, open_browser=args.browser)
+    return 0
+
+
 # --- train ------------------------------------------------------------------------------------------
 
 
@@ -156,6 +181,17 @@ def positive_int(text: str) -> int:
     return value
 
 
+def port_number(text: str) -> int:
+    """argparse type: a TCP port, 0 to 65535 (0: any free port)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: a port is a whole number from 0 to 65535")
+    return value
+
+
 def layer_sizes(text: str) -> tuple[int, ...]:
     """argparse type: layer sizes such as ``12288,20,7,5,1`` (at least two, each >= 1, the last 1)."""
     parts = text.split(",")
@@ -205,6 +241,16 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--html", action="store_true", help="write a page that steps through backprop")
     graph.add_argument("--format", choices=("svg", "png", "pdf", "dot"), help="default: from -o, else svg")
     graph.add_argument("-o", "--output", help="output file (default graph.svg; DOT goes to stdout)")
+
+    play = commands.add_parser("play", help="the live playground: move inputs, watch values and gradients")
+    play.add_argument(
+        "program", nargs="?", help="statements over named inputs (default: the course's J = 3v)"
+    )
+    play.add_argument(
+        "--set", nargs="+", metavar="NAME=VALUE", help="starting values (default 1, or a=5 b=3 c=2)"
+    )
+    play.add_argument("--port", type=port_number, default=8765, help="port on 127.0.0.1 (default 8765)")
+    play.add_argument("--no-browser", dest="browser", action="store_false", help="do not open a browser")
 
     train = commands.add_parser("train", help="run one of the course's models")
     train.add_argument(
@@ -265,6 +311,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return 0
     handler = {
         "graph": graph_command,
+        "play": play_command,
         "train": train_command,
         "demo": demo_command,
         "doctor": doctor_command,

@@ -56,7 +56,30 @@ def run_program(source: str, inputs: dict[str, float]) -> Program:
         raise ProgramError(_located(str(error), source)) from None
 
 
-def _run(source: str, inputs: dict[str, float]) -> Program:
+def input_names(source: str) -> list[str]:
+    """The inputs of ``source``: the names it reads before assigning them, in the order they appear.
+
+    ``input_names("u = b*c; v = a + u; J = 3*v")`` is ``["b", "c", "a"]``. A program that cannot run
+    raises ProgramError, as ``run_program`` would.
+    """
+    try:
+        tree = _parse(source)
+    except ProgramError as error:
+        raise ProgramError(_located(str(error), source)) from None
+    found: dict[str, None] = {}
+    assigned: set[str] = set()
+    for statement in tree.body:
+        read = [node for node in ast.walk(statement.value) if isinstance(node, ast.Name)]
+        for node in sorted(read, key=lambda node: (node.lineno, node.col_offset)):
+            if node.id not in assigned and node.id not in FUNCTIONS:
+                found.setdefault(node.id)
+        if isinstance(statement, ast.Assign):
+            assigned.add(statement.targets[0].id)
+    return list(found)
+
+
+def _parse(source: str) -> ast.Module:
+    """The checked syntax tree of ``source`` (errors carry ``@line:column@`` markers)."""
     if len(source) > MAX_LENGTH:
         raise ProgramError(
             f"{_position(1, 1)}: program too long ({len(source)} characters, at most {MAX_LENGTH})"
@@ -71,7 +94,11 @@ def _run(source: str, inputs: dict[str, float]) -> Program:
     _check(tree)
     if not tree.body:
         raise ProgramError(f"{_position(1, 1)}: empty program (write e.g. 'J = 3*(a + b*c)')")
+    return tree
 
+
+def _run(source: str, inputs: dict[str, float]) -> Program:
+    tree = _parse(source)
     used = {
         node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
     }
