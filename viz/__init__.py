@@ -7,12 +7,14 @@ J.backward()
 viz.draw(J, view="both")                 # a graphviz.Digraph; displays inline in Jupyter
 viz.render(J, "J.svg", view="backward")  # SVG, PNG or PDF without a system Graphviz
 viz.to_html(J, "J.html")                 # step through backprop in a browser
+viz.play("u = b*c; v = a + u; J = 3*v")  # in Jupyter: sliders, the diagram redrawn as they move
 """
 
 from autograd_lite.graph import Node
 
 from .draw import VIEWS, Diagram, draw
 from .labels import node_html
+from .play import Play, play
 from .render import FORMATS, render, svg_from_dot, system_dot
 from .steps import BackpropStep, backprop_steps, to_html
 
@@ -23,8 +25,10 @@ __all__ = [
     "VIEWS",
     "BackpropStep",
     "Diagram",
+    "Play",
     "backprop_steps",
     "draw",
+    "play",
     "render",
     "svg_from_dot",
     "system_dot",

@@ -15,7 +15,7 @@ import hashlib
 import math
 from collections import OrderedDict
 
-from autograd_lite.graph import Node
+from autograd_lite.graph import Node, topological_order
 from autograd_lite.scalar import Scalar
 
 from .draw import VIEWS, _nodes_to_draw, draw
@@ -123,3 +123,29 @@ def _finite(x) -> float | None:
     """A float for JSON: None for inf and NaN (which JSON cannot carry)."""
     x = float(x)
     return x if math.isfinite(x) else None
+
+
+def replay(root: Scalar, values: dict[str, float]) -> Scalar:
+    """The graph of ``root`` computed again, on new nodes, with its labelled inputs set to ``values``.
+
+    The same ops in the same order (each by its record, domain checks included), so the new graph has
+    the same shape and draws with the same layout; inputs not named in ``values`` keep their values.
+    """
+    from autograd_lite.scalar import _apply, _record
+
+    copies: dict[int, Scalar] = {}
+    for node in reversed(topological_order(root, check_saved=False, constants=True)):  # oldest first
+        if node._op is None:
+            value = values.get(node.label, node.data) if node.requires_grad else node.data
+            copy = Scalar(value, requires_grad=node.requires_grad, label=node.label)
+        else:
+            parents = tuple([copies[id(parent)] for parent in node._parents])
+            op = node._op
+            if op.arity is None:  # an n-ary rule (sum, dot): its record says how it takes the values
+                value, local = op.scalar(*op.gather(tuple([parent.data for parent in parents])))
+                copy = _record(value, parents, local, op)
+            else:
+                copy = _apply(op, parents)
+            copy.label = node.label
+        copies[id(node)] = copy
+    return copies[id(root)]
