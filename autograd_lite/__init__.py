@@ -8,6 +8,8 @@
 (33.0, 3.0, 6.0, 9.0)
 """
 
+from typing import TYPE_CHECKING
+
 from . import interop  # noqa: F401  (gives Tensors NumPy's functions)
 from .anomaly import detect_anomaly
 from .broadcast import unbroadcast
@@ -29,7 +31,10 @@ from .tensor import (
     where,
 )
 
-__version__ = "0.2.0"
+if TYPE_CHECKING:
+    from types import ModuleType
+
+__version__ = "0.3.0"
 
 __all__ = [
     "BackwardError",
@@ -61,7 +66,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> ModuleType:
     """``ag.nn`` and ``ag.viz`` load on first use (viz imports graphviz)."""
     if name in ("nn", "viz"):
         import importlib
