@@ -11,6 +11,7 @@ Notation: examples are columns (``X`` has shape ``(n_x, m)``), ``W[l]`` has shap
 """
 
 from . import course, datasets, init, losses, optim
+from .check import CHECKS, CheckResult, check
 from .layers import ACTIVATIONS, DeepNetwork, Dense, LogisticRegression, Sequential, activation_curve
 from .losses import binary_cross_entropy, l2_penalty, mean_squared_error, softmax_cross_entropy
 from .module import Module, Parameter
@@ -19,6 +20,8 @@ from .train import accuracy, fit, minibatches, predict
 
 __all__ = [
     "ACTIVATIONS",
+    "CHECKS",
+    "CheckResult",
     "Adam",
     "Dense",
     "DeepNetwork",
@@ -33,6 +36,7 @@ __all__ = [
     "accuracy",
     "activation_curve",
     "binary_cross_entropy",
+    "check",
     "course",
     "datasets",
     "fit",

@@ -26,6 +26,8 @@ VIEWS = ("forward", "backward", "both")
 FORWARD_COLOR = "#333333"
 BACKWARD_COLOR = "#d9480f"
 FILL = {"parameter": "#d0ebff", "constant": "#f1f3f5", "value": "#ffffff", "output": "#fff3bf"}
+HIGHLIGHT_COLOR = "#e03131"  # the border of a highlighted node (``draw(..., highlight=[node])``)
+HIGHLIGHT_MARK = "✗"  # the last line of a highlighted node's label
 
 
 class Diagram(graphviz.Digraph):
@@ -54,6 +56,7 @@ def draw(
     max_nodes: int = 150,
     known: Collection[Node] | None = None,
     title: str | None = None,
+    highlight: Collection[Node] | None = None,
 ) -> Diagram:
     """Draw the graph that produced ``root`` (or, given an nn model, its layers: ``viz/model.py``).
 
@@ -62,6 +65,10 @@ def draw(
     the ones farthest from ``root`` are folded into one summary node with at most one edge per
     drawn op, and the diagram's label says how many were left out. ``known``: for the backward
     views, only these nodes' gradients are shown (the others read ``?``), as in ``backprop_steps``.
+    ``highlight``: nodes to point at (``nn.check`` marks the first value or gradient that differs from
+    a learner's): each is drawn with a thick red border and a last label line ``✗``. A node the
+    diagram does not draw (a constant in the backward view, one left out by ``max_nodes``, one inside
+    a collapsed module) is not marked. Without ``highlight`` the DOT text is exactly as before.
     """
     from .model import draw_model, is_model
 
@@ -73,6 +80,9 @@ def draw(
     if max_nodes < 1:
         raise ValueError("draw: max_nodes must be at least 1")
     known = None if known is None else set(known)
+    if isinstance(highlight, Node):  # one node is fine too
+        highlight = (highlight,)
+    highlighted = frozenset() if highlight is None else frozenset(id(node) for node in highlight)
     nodes, hidden = _nodes_to_draw(root, max_nodes)
     namer = Namer()
     root_name = root.label or "J"
@@ -118,12 +128,12 @@ def draw(
         if id(node) in cluster_of:
             clusters[cluster_of[id(node)]].extend(statements)
         else:
-            _add_statements(diagram, statements, ids, root)
+            _add_statements(diagram, statements, ids, root, highlighted)
     for index, (module_name, _, _) in enumerate(groups.values()):
         if clusters[index]:
             with diagram.subgraph(name=f"cluster_{index}") as cluster:
                 cluster.attr(label=_escape(module_name), style="rounded,dashed", color="#868e96")
-                _add_statements(cluster, clusters[index], ids, root)
+                _add_statements(cluster, clusters[index], ids, root, highlighted)
 
     drawn = set()
     left_out = {id(node) for node in hidden}
@@ -237,10 +247,10 @@ def _node_lines(node, namer, root_name, show_values, show_grads, known) -> list[
     return lines
 
 
-def _add_statements(graph, statements, ids, root) -> None:
+def _add_statements(graph, statements, ids, root, highlighted: frozenset = frozenset()) -> None:
     for kind, node, lines in statements:
         if kind == "value":
-            _value_node(graph, ids[id(node)], node, root, lines)
+            _value_node(graph, ids[id(node)], node, root, lines, id(node) in highlighted)
         else:
             symbol = _op_symbol(node)
             graph.node(
@@ -256,7 +266,9 @@ def _add_statements(graph, statements, ids, root) -> None:
             )
 
 
-def _value_node(graph, node_id: str, node: Node, root: Node, lines: list[str]) -> None:
+def _value_node(
+    graph, node_id: str, node: Node, root: Node, lines: list[str], highlighted: bool = False
+) -> None:
     if node is root:
         kind = "output"
     elif node._op is None and node.requires_grad:
@@ -265,7 +277,13 @@ def _value_node(graph, node_id: str, node: Node, root: Node, lines: list[str]) -
         kind = "constant"
     else:
         kind = "value"
-    graph.node(node_id, _escape("\n".join(lines)), shape="box", style="rounded,filled", fillcolor=FILL[kind])
+    extra = {}
+    if highlighted:  # a thick red border and a last line with the mark
+        lines = [*lines, HIGHLIGHT_MARK]
+        extra = {"color": HIGHLIGHT_COLOR, "penwidth": "3"}
+    graph.node(
+        node_id, _escape("\n".join(lines)), shape="box", style="rounded,filled", fillcolor=FILL[kind], **extra
+    )
 
 
 def _op_symbol(node: Node) -> str:
