@@ -8,6 +8,8 @@
 (33.0, 3.0, 6.0, 9.0)
 """
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 from . import interop  # noqa: F401  (gives Tensors NumPy's functions)
