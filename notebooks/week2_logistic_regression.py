@@ -407,6 +407,33 @@ for axis, index in zip(axes, range(6)):
 plt.show()
 
 # %% [markdown]
+# ### Check yourself: `sigmoid` and `propagate`
+#
+# Write the course's functions in NumPy, then let `nn.check` compare them with the engine on the same
+# graph, on cases generated from a seed: `propagate(w, b, X, Y)` returns the gradients
+# $dw = \frac{1}{m} X (A - Y)^T$, $db = \frac{1}{m} \sum_i (a^{(i)} - y^{(i)})$ and the cost $J$. A mismatch
+# names the first wrong quantity and draws the graph with its node marked.
+
+# %%
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+nn.check("sigmoid", sigmoid)
+
+# %%
+def propagate(w, b, X, Y):
+    m = X.shape[1]
+    A = sigmoid(w.T @ X + b)  # forward: A = sigma(w^T X + b)
+    cost = -np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m
+    dw = X @ (A - Y).T / m  # backward: dz = a - y, summed over the examples
+    db = np.sum(A - Y) / m
+    return {"dw": dw, "db": db}, cost
+
+
+nn.check("propagate", propagate)
+
+# %% [markdown]
 # ### The model
 #
 # For one picture $x^{(i)}$:

@@ -154,6 +154,39 @@ for parameter in (W1, b1, W2, b2):
 viz.draw(model)
 
 # %% [markdown]
+# ### Check yourself: `forward_propagation` and `backward_propagation`
+#
+# The course's one-hidden-layer functions in NumPy, checked against the engine's graph on seeded cases:
+# $Z^{[1]} = W^{[1]} X + b^{[1]}$, $A^{[1]} = \tanh(Z^{[1]})$, $Z^{[2]} = W^{[2]} A^{[1]} + b^{[2]}$,
+# $A^{[2]} = \sigma(Z^{[2]})$; then $dZ^{[2]} = A^{[2]} - Y$, $dW^{[2]} = \frac{1}{m} dZ^{[2]} A^{[1]T}$,
+# $dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot (1 - A^{[1]2})$, $dW^{[1]} = \frac{1}{m} dZ^{[1]} X^T$.
+
+# %%
+def forward_propagation(X, parameters):
+    Z1 = parameters["W1"] @ X + parameters["b1"]
+    A1 = np.tanh(Z1)
+    Z2 = parameters["W2"] @ A1 + parameters["b2"]
+    A2 = 1 / (1 + np.exp(-Z2))
+    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+
+
+nn.check("forward_propagation", forward_propagation)
+
+# %%
+def backward_propagation(parameters, cache, X, Y):
+    m = X.shape[1]
+    dZ2 = cache["A2"] - Y
+    dW2 = dZ2 @ cache["A1"].T / m
+    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+    dZ1 = parameters["W2"].T @ dZ2 * (1 - cache["A1"] ** 2)
+    dW1 = dZ1 @ X.T / m
+    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+
+
+nn.check("backward_propagation", backward_propagation)
+
+# %% [markdown]
 # ## 3. Training
 #
 # Gradient descent, $W^{[l]} := W^{[l]} - \alpha\, dW^{[l]}$ and $b^{[l]} := b^{[l]} - \alpha\, db^{[l]}$,
