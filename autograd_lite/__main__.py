@@ -2,4 +2,5 @@
 
 from .app.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # importing this module (as a documentation tool does) runs nothing
+    raise SystemExit(main())

@@ -5,7 +5,7 @@ and the rest by hand in NumPy. ``check(name, function)`` makes a few small rando
 one's computation on the engine (``Tensor`` nodes, the engine's own ``@``, ``+``, ``sigmoid``,
 ``relu``, ``tanh`` and the library's cross-entropy), runs ``backward()`` and compares, quantity by
 quantity, the learner's results with the engine's values (forward functions) or gradients, its
-``.grad`` (backward functions)::
+``.grad`` (backward functions):
 
     from autograd_lite import nn
     result = nn.check("linear_activation_backward", linear_activation_backward)

@@ -65,7 +65,7 @@ class Dense(Module):
         self.index = index
 
     def forward(self, A_prev: Tensor) -> Tensor:
-        """A[l] = g[l](W[l] A[l-1] + b[l]), naming Z and A after the layer's number (Z1, A1)."""
+        """``A[l] = g[l](W[l] A[l-1] + b[l])``, naming Z and A after the layer's number (Z1, A1)."""
         Z = self.W @ A_prev + self.b  # course: Z[l] = W[l] A[l-1] + b[l]
         A = self.g(Z)  # A[l] = g[l](Z[l])
         if self.index is not None:  # the course's names, shown in diagrams
