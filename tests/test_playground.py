@@ -263,6 +263,16 @@ def test_the_page_follows_a_slider_and_shows_errors_inline(server, tmp_path):
         assert texts_of(page, "g_n6")[0] == f"J = 3*v = {number(engine.output.data)}"
         assert page.js(POSITIONS) == before  # nothing moved
 
+        # the view switch: the backward view shows the gradients alone
+        layout = page.js("window.playground.state.layout")
+        box = page.js(
+            "(() => { const r = document.querySelector('input[value=backward]').getBoundingClientRect();"
+            " return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+        )
+        page.click(*box)
+        page.wait_for(f"window.playground.state.layout !== '{layout}'")
+        assert texts_of(page, "g_n1") == [f"∂J/∂b = {number(engine.names['b'].grad)}"]
+
         # a broken program: the error at its line and column, under the editor
         page.js("document.getElementById('program').focus(); document.getElementById('program').select()")
         page.type_text("u = b*c\nJ = 3*(a + u))")
@@ -273,3 +283,28 @@ def test_the_page_follows_a_slider_and_shows_errors_inline(server, tmp_path):
             page.js("document.getElementById('error-line').textContent")
             == "2 | J = 3*(a + u))\n" + " " * 17 + "^"
         )
+
+
+def test_ctrl_c_stops_the_command_cleanly():
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "autograd_lite", "play", "--no-browser", "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = process.stdout.readline()
+        assert first.startswith("The playground is at http://127.0.0.1:") and "Ctrl-C" in first
+        port = int(first.split("127.0.0.1:")[1].split("/")[0])
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/")
+        assert connection.getresponse().status == 200
+        connection.close()
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+    assert process.returncode == 0 and "stopped" in out
+    assert "Traceback" not in err

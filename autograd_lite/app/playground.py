@@ -368,6 +368,13 @@ class PlaygroundServer(ThreadingHTTPServer):
             self.server_close()
             raise
 
+    def handle_error(self, request, client_address) -> None:
+        """A browser that went away mid-answer is no error; anything else is one line, no traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        print(f"autograd-lite play: error: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+
     @property
     def url(self) -> str:
         """The page's address."""
