@@ -10,11 +10,17 @@ inf, naming it.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .graph import Switch, _anomaly, _newest_first
 from .messages import name_of, shape_of
+
+if TYPE_CHECKING:
+    from .graph import Node
+    from .ops.record import Op
 
 # NumPy's "overflow encountered in exp" and the like, raised from the library's own code only
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"autograd_lite(\.|$)")
@@ -31,14 +37,14 @@ class detect_anomaly(Switch):
     state, value = _anomaly, True
 
 
-def check_finite(node, op, operands) -> None:
+def check_finite(node: Node, op: Op, operands: Iterable[Node]) -> None:
     """Raise FloatingPointError if the op's output has nan or inf."""
     if not np.all(np.isfinite(node.data)):
         bad = "nan" if np.isnan(node.data).any() else "inf"
         raise FloatingPointError(f"detect_anomaly: {op.name}({_operands(operands)}) produced {bad}")
 
 
-def checked_backprop(order, retain_graph: bool) -> None:
+def checked_backprop(order: Sequence[Node], retain_graph: bool) -> None:
     """The backward pass, stopping at the first node whose backward step gives a parent nan or inf."""
     order = sorted(order, key=_newest_first, reverse=True)  # children first (a Scalar walk's is not sorted)
     root = order[0]
@@ -50,16 +56,16 @@ def checked_backprop(order, retain_graph: bool) -> None:
         for parent in parents:
             if parent.requires_grad and not _finite(parent._g):
                 raise FloatingPointError(
-                    f"detect_anomaly: the backward of {op.name} produced nan or inf "
+                    f"detect_anomaly: the backward of {op.name} produced nan or inf "  # type: ignore[union-attr]  # an op made it
                     f"for {_operands((parent,))}"
                 )
 
 
-def _finite(g) -> bool:
+def _finite(g: Any) -> bool:
     return g is None or bool(np.all(np.isfinite(g)))
 
 
-def _operands(operands) -> str:
+def _operands(operands: Iterable[Node]) -> str:
     """``x (2,)`` for a Tensor, ``x = 1000.0`` for a Scalar."""
     return ", ".join(
         f"{name_of(x)} = {x.data!r}" if type(x.data) is float else f"{name_of(x)} {shape_of(x)}"

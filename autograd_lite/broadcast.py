@@ -7,13 +7,20 @@ back to its own shape here. Course example: b1 of shape (n1, 1) is added to W1 @
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from numpy.typing import ArrayLike
+
 _ndarray = np.ndarray
-_sum = np.add.reduce
+_sum: Callable[..., np.ndarray | np.generic] = np.add.reduce  # a full reduction gives a NumPy scalar
 
 
-def unbroadcast(grad, like: np.ndarray):
+def unbroadcast(grad: ArrayLike, like: np.ndarray) -> np.ndarray | np.generic:
     """Sum ``grad`` over the axes that broadcasting added or stretched, back to ``like``'s shape.
 
     E.g. b1 of shape (4, 1) added to W1 @ X of shape (4, m): db1 = sum of dZ1 over axis 1.
@@ -38,7 +45,7 @@ def unbroadcast(grad, like: np.ndarray):
     return grad
 
 
-def stretched_axes(grad_shape: tuple, shape: tuple) -> tuple:
+def stretched_axes(grad_shape: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
     """The axes where broadcasting stretched a length of 1 in ``shape`` to ``grad_shape``'s (same ndim)."""
     key = (grad_shape, shape)
     axes = _stretched.get(key)
@@ -49,4 +56,5 @@ def stretched_axes(grad_shape: tuple, shape: tuple) -> tuple:
     return axes
 
 
-_stretched: dict[tuple, tuple] = {}  # (grad_shape, shape) -> stretched axes, as found
+# (grad_shape, shape) -> stretched axes, as found
+_stretched: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[int, ...]] = {}

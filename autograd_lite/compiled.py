@@ -38,6 +38,8 @@ import functools
 import itertools
 import operator
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -48,6 +50,24 @@ from .messages import name_of
 from .ops import arrays
 from .ops.inline import _times_g, rule_text
 
+if TYPE_CHECKING:
+    from typing import ParamSpec, Protocol, TypeVar
+
+    from numpy.typing import NDArray
+
+    _P = ParamSpec("_P")
+    _R = TypeVar("_R")
+    _R_co = TypeVar("_R_co", covariant=True)
+    _S = TypeVar("_S", bound=np.generic)
+
+    class CompiledStep(Protocol[_P, _R_co]):
+        """What ``compile(step)`` gives (a ``Compiled``): called as ``step`` itself, with its arguments
+        and its result."""
+
+        traces: int
+
+        def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R_co: ...
+
 _ndarray = np.ndarray
 
 
@@ -55,7 +75,17 @@ class Retrace(Exception):
     """Raised inside a replay when the step would take another path: trace it again."""
 
 
-def compile(step=None, /):  # noqa: A001 (ag.compile, as torch.compile)
+@overload
+def compile(step: Callable[_P, _R], /) -> CompiledStep[_P, _R]:
+    """``compile(step)`` and ``@compile``: the compiled step."""
+
+
+@overload
+def compile(step: None = None, /) -> Callable[[Callable[_P, _R]], CompiledStep[_P, _R]]:
+    """``@compile()``: the decorator itself."""
+
+
+def compile(step: Callable[..., Any] | None = None, /) -> Any:  # noqa: A001 (ag.compile, as torch.compile)
     """Trace ``step`` on its first call and replay the trace on later calls (see the module docs).
 
     ``step(*args)`` does a whole training step: forward pass, cost, ``backward()``, update. Arrays and
@@ -72,13 +102,13 @@ class Compiled:
 
     __slots__ = ("step", "replays", "traces", "__wrapped__", "__dict__")
 
-    def __init__(self, step) -> None:
+    def __init__(self, step: Callable[..., Any]) -> None:
         self.step = self.__wrapped__ = step
-        self.replays: dict = {}
+        self.replays: dict[tuple[Any, ...], Callable[..., Any]] = {}
         self.traces = 0
         functools.update_wrapper(self, step)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _tracing.tape is not None or _anomaly.enabled:  # inside another trace, or checking: eagerly
             return self.step(*args, **kwargs)
         key, values = _key(args, kwargs)
@@ -112,7 +142,7 @@ class Compiled:
         return f"compile({getattr(self.step, '__qualname__', self.step)!r}, traces={self.traces})"
 
 
-def state(array: np.ndarray) -> np.ndarray:
+def state(array: NDArray[_S]) -> NDArray[_S]:
     """An array a step keeps between calls and changes in place (an optimizer's ``v``, ``s``, ``t``).
 
     Returns ``array`` itself, except while ``compile`` traces a step: then a view whose NumPy operations
@@ -176,7 +206,7 @@ class Traced(np.ndarray):
     """A parameter's gradient, or an array computed from one, while a step is traced: NumPy ufuncs and
     functions of it are computed as usual and written down on the tape. Outside a trace, a plain array."""
 
-    _tape = None
+    _tape: Tape | None = None
 
     def __array_finalize__(self, obj) -> None:
         self._tape = None  # a view or copy made by NumPy is not on the tape (using it is refused)

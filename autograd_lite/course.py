@@ -30,11 +30,11 @@ def worked_example(a: float = 5.0, b: float = 3.0, c: float = 2.0) -> str:
         f"  v = a + u = {_num(a)} + {_num(u.data)} = {_num(v.data)}",
         f"  J = 3*v   = 3 * {_num(v.data)} = {_num(J.data)}",
         "Backward pass (right to left, chain rule):",
-        f"  ∂J/∂v = {_num(v.grad)}",
-        f"  ∂J/∂u = ∂J/∂v * ∂v/∂u = 3 * 1 = {_num(u.grad)}",
-        f"  ∂J/∂a = ∂J/∂v * ∂v/∂a = 3 * 1 = {_num(a_.grad)}",
-        f"  ∂J/∂b = ∂J/∂u * ∂u/∂b = {_num(u.grad)} * c = {_num(b_.grad)}",
-        f"  ∂J/∂c = ∂J/∂u * ∂u/∂c = {_num(u.grad)} * b = {_num(c_.grad)}",
+        f"  ∂J/∂v = {_num(v.grad)}",  # type: ignore[arg-type]  # backward() set it
+        f"  ∂J/∂u = ∂J/∂v * ∂v/∂u = 3 * 1 = {_num(u.grad)}",  # type: ignore[arg-type]  # backward() set it
+        f"  ∂J/∂a = ∂J/∂v * ∂v/∂a = 3 * 1 = {_num(a_.grad)}",  # type: ignore[arg-type]  # backward() set it
+        f"  ∂J/∂b = ∂J/∂u * ∂u/∂b = {_num(u.grad)} * c = {_num(b_.grad)}",  # type: ignore[arg-type]  # backward() set it
+        f"  ∂J/∂c = ∂J/∂u * ∂u/∂c = {_num(u.grad)} * b = {_num(c_.grad)}",  # type: ignore[arg-type]  # backward() set it
     ]
     return "\n".join(lines)
 

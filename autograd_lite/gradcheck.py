@@ -10,6 +10,7 @@ input that requires grad (every element of it, for arrays), and returns True or 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -65,7 +66,7 @@ def gradcheck(
     return True
 
 
-def _analytic_gradients(fn, inputs, checked) -> list[np.ndarray]:
+def _analytic_gradients(fn: Callable[..., Node], inputs: list[Node], checked: list[Node]) -> list[np.ndarray]:
     previous = [x.grad for x in checked]
     for x in checked:
         x._reset_grad()
@@ -82,7 +83,7 @@ def _analytic_gradients(fn, inputs, checked) -> list[np.ndarray]:
             x.grad = grad
 
 
-def _numeric_gradient(fn, inputs, x: Node, eps: float) -> np.ndarray:
+def _numeric_gradient(fn: Callable[..., Node], inputs: list[Node], x: Node, eps: float) -> np.ndarray:
     original = x.data
     values = np.array(original, dtype=np.float64)
     numeric = np.zeros_like(values)
@@ -102,14 +103,14 @@ def _numeric_gradient(fn, inputs, x: Node, eps: float) -> np.ndarray:
     return numeric
 
 
-def _like(original, values: np.ndarray):
+def _like(original: float | np.ndarray, values: np.ndarray) -> float | np.ndarray:
     """``values`` in the payload type of ``original`` (float for Scalar, ndarray for Tensor)."""
     if isinstance(original, float):
         return float(values)
     return values.astype(np.asarray(original).dtype)
 
 
-def _value_of(out) -> float:
+def _value_of(out: object) -> float:
     if not isinstance(out, Node):
         raise GradcheckError(f"gradcheck: fn must return a graph node, got {type(out).__name__}")
     data = np.asarray(out.data)
@@ -121,7 +122,7 @@ def _value_of(out) -> float:
     return float(data.reshape(()))
 
 
-def _describe_mismatch(x, position: int, grad, numeric, bad) -> str:
+def _describe_mismatch(x: Node, position: int, grad: Any, numeric: np.ndarray, bad: np.ndarray) -> str:
     name = x.label if x.label is not None else f"input {position}"
     if np.ndim(grad) == 0:
         return f"  {name}: analytic {float(grad)!r}, numeric {float(numeric)!r}"

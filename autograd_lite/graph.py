@@ -20,11 +20,28 @@ a Scalar multiplies by stored local derivatives, a Tensor computes a vector-Jaco
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import count
 from operator import attrgetter
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .errors import BackwardError
+
+if TYPE_CHECKING:
+    from typing import ParamSpec, Protocol, TypeVar
+
+    import numpy as np
+    from numpy.typing import ArrayLike
+    from typing_extensions import Self
+
+    from .compiled import Tape
+    from .ops.record import Op
+
+    _P = ParamSpec("_P")
+    _R = TypeVar("_R")
+
+    class _Mode(Protocol):
+        enabled: bool
 
 # Every node gets a creation number. Parents exist before their children, so newest-first
 # creation order is a topological order of any graph: no recursion, one C-level sort.
@@ -59,7 +76,7 @@ _anomaly = _AnomalyMode()
 
 
 class _Tracing(threading.local):
-    tape = None  # the tape of the step ``compile`` is tracing in this thread (compiled.py)
+    tape: Tape | None = None  # the tape of the step ``compile`` is tracing in this thread (compiled.py)
 
 
 _tracing = _Tracing()
@@ -101,10 +118,10 @@ class Switch:
     """A context (and decorator) that sets ``state.enabled`` to ``value`` inside; nesting is fine."""
 
     __slots__ = ("_previous",)
-    state: object = None
-    value: bool = False
+    state: ClassVar[_Mode] = None  # type: ignore[assignment]  # each switch names its own state
+    value: ClassVar[bool] = False
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         self._previous = self.state.enabled
         _switched.on()
         self.state.enabled = self.value
@@ -114,11 +131,11 @@ class Switch:
         self.state.enabled = self._previous
         _switched.off()
 
-    def __call__(self, function):
+    def __call__(self, function: Callable[_P, _R]) -> Callable[_P, _R]:
         import functools
 
         @functools.wraps(function)
-        def switched(*args, **kwargs):
+        def switched(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             """``function`` run with the switch set."""
             with type(self)():
                 return function(*args, **kwargs)
@@ -150,9 +167,25 @@ class Node:
     __slots__ = (  # the backward walk's and pass's slots first: nearer the refcount, fewer cache lines
         "_g", "_pending", "requires_grad", "_parents", "_saved", "grad", "data", "label", "_op", "_created"
     )  # fmt: skip
+    # the slots' types (annotations only: the slots above are the attributes)
+    data: float | np.ndarray  # a Scalar's float or a Tensor's array
+    grad: float | np.ndarray | np.generic | None  # dJ/d(this node), of the payload's type; None: not kept
+    requires_grad: bool
+    label: str | None
+    _g: Any  # during a pass: None (not found), False or 0.0 (found, no share yet), then the share
+    _pending: int
+    _parents: tuple[Node, ...]
+    _saved: Any  # what the op's backward rule needs (its own format), or FREED
+    _op: Op | None
+    _created: int
+
+    if TYPE_CHECKING:  # made from the op records at import (each payload class declares its own)
+
+        def abs(self) -> Node:
+            """|x|, elementwise."""
 
     # --- naming -------------------------------------------------------------------------------
-    def named(self, label: str) -> Node:
+    def named(self, label: str) -> Self:
         """Set ``label`` and return the node, so naming chains: ``u = (b * c).named("u")``."""
         self.label = label
         return self
@@ -163,23 +196,23 @@ class Node:
         return not self._parents
 
     @property
-    def parents(self) -> tuple:
+    def parents(self) -> tuple[Node, ...]:
         """The nodes this node was computed from (empty for leaves and constants)."""
         return self._parents
 
     @property
-    def op(self):
+    def op(self) -> Op | None:
         """The op that made this node, or ``None`` for a leaf."""
         return self._op
 
-    def __pos__(self) -> Node:
+    def __pos__(self) -> Self:
         return self
 
     def __abs__(self) -> Node:
         return self.abs()  # the payload's abs op
 
     # --- gradients ----------------------------------------------------------------------------
-    def backward(self, grad=None, retain_graph: bool = False) -> None:
+    def backward(self, grad: ArrayLike | Node | None = None, retain_graph: bool = False) -> None:
         """Fill ``.grad`` of every node this one depends on with dJ/d(node), J being this node.
 
         Gradients add up across calls (call ``zero_grad`` between training steps). The graph's
@@ -199,12 +232,12 @@ class Node:
         raise NotImplementedError  # each payload class makes its own leaf
 
     # --- hooks each payload class implements -----------------------------------------------------
-    def _backward_order(self) -> list:
+    def _backward_order(self) -> list[Node]:
         """The nodes a backward pass from this root visits, in ``topological_order``."""
         return topological_order(self)
 
     @staticmethod
-    def _backward_pass(order: list, retain_graph: bool) -> None:
+    def _backward_pass(order: list[Node], retain_graph: bool) -> None:
         """The chain rule over ``order`` (children before parents): each node pushes its gradient on.
 
         The root's class runs the pass (a Scalar graph holds Scalars only; a Tensor graph may hold both).
@@ -216,14 +249,14 @@ class Node:
         """Take ``_g`` (dJ/d self for this pass), add it to ``grad``, push it to the parents."""
         raise NotImplementedError
 
-    def _receive(self, grad) -> None:
+    def _receive(self, grad: Any) -> None:
         """Add a child's share of dJ/d(self) to ``_g`` (Tensor ops hand over arrays)."""
         raise NotImplementedError
 
     def _reset_grad(self) -> None:
         raise NotImplementedError
 
-    def _seed(self, grad) -> None:
+    def _seed(self, grad: ArrayLike | Node | None) -> None:
         """Set ``_g`` = dJ/dJ at the start of a backward pass (1 for a scalar output)."""
         raise NotImplementedError
 
@@ -254,7 +287,7 @@ def topological_order(root: Node, check_saved: bool = True, constants: bool = Fa
     return found
 
 
-def backward_walk(root: Node, mark) -> list[Node]:
+def backward_walk(root: Node, mark: float) -> list[Node]:
     """The nodes a backward pass from ``root`` visits (they require grad), as a walk finds them, ``root``
     first. Each found node's ``_g`` is set to ``mark`` (it is None outside a pass, so no set of the found
     is kept) and ``_pending`` counts its children, the shares of dJ/d(node) the pass will hand it.
@@ -287,7 +320,7 @@ def freed_error(node: Node) -> BackwardError:
     )
 
 
-def backward(root: Node, grad=None, retain_graph: bool = False) -> None:
+def backward(root: Node, grad: ArrayLike | Node | None = None, retain_graph: bool = False) -> None:
     """Reverse-mode chain rule from ``root``: every node's ``grad`` += dRoot/dNode."""
     if not root.requires_grad:
         raise BackwardError(

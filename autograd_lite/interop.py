@@ -9,6 +9,9 @@ use instead (the Tensor method, or ``np.asarray(t)`` for the values alone).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .graph import Node
@@ -28,7 +31,7 @@ _UFUNC_OPS = {
 _COMPARISONS = {"less", "less_equal", "greater", "greater_equal", "equal", "not_equal"}
 
 # NumPy functions that are Tensor methods or functions of the library, with NumPy's first argument first
-_FUNCTIONS = {
+_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "sum": Tensor.sum,
     "mean": Tensor.mean,
     "max": Tensor.max,

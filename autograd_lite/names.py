@@ -6,6 +6,11 @@ write it. Text rules only; ``viz/labels.py`` adds the per-diagram naming (unique
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .graph import Node
+    from .ops.record import Op
 
 MAX_NAME = 40  # longer formulas fall back to the op's name and a subscript
 
@@ -70,7 +75,7 @@ def fill(template: str, names: list[str], out: str) -> str:
     """A record's formula (``1/{0}``, ``d{out} · {1}ᵀ``) over names, compound ones parenthesized
     unless the field stands alone or already sits in parentheses (``σ({0})``)."""
 
-    def name(match: re.Match) -> str:
+    def name(match: re.Match[str]) -> str:
         """The name a field stands for, in parentheses where the template needs them."""
         field = match.group(1)
         text = out if field == "out" else names[int(field)]
@@ -82,7 +87,7 @@ def fill(template: str, names: list[str], out: str) -> str:
     return _FIELD.sub(name, template)
 
 
-def formula(op, parts: list[str]) -> str:
+def formula(op: Op, parts: list[str]) -> str:
     """How ``op`` is written over its operands' names, with the parentheses precedence needs.
 
     Infix ops (their ``symbol`` in ``BINARY``) and unary minus use the record's ``notation``
@@ -107,7 +112,7 @@ def formula(op, parts: list[str]) -> str:
     return f"{notation}({', '.join(shown)})"
 
 
-def formula_name(node, budget: int = MAX_NAME) -> str | None:
+def formula_name(node: Node, budget: int = MAX_NAME) -> str | None:
     """``1 - a``, ``log(1 - a)``: an unnamed op output as its formula over its ancestors' labels and
     constants' values, or None when that is longer than ``budget`` or reaches an unnamed input.
 

@@ -11,10 +11,16 @@ needs it is freed: by ``backward()`` or by the graph being discarded.
 from __future__ import annotations
 
 import weakref
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .graph import name_of
+
+if TYPE_CHECKING:
+    from .graph import Node
+    from .ops.record import Op
+    from .tensor import Tensor
 
 
 class LockedArray(np.ndarray):
@@ -26,9 +32,11 @@ class LockedArray(np.ndarray):
 
     __slots__ = ("_why",)  # (parameter, op) names, set on the lock's own view only (no __dict__ per view)
 
-    def _reason(self) -> tuple | None:
+    _why: tuple[str, str]
+
+    def _reason(self) -> tuple[str, str] | None:
         """The lock's (parameter, op) names, from this view or the view it was made from (``W.data.T``)."""
-        array = self
+        array: np.ndarray | None = self
         while isinstance(array, LockedArray):
             why = getattr(array, "_why", None)
             if why is not None:
@@ -40,18 +48,20 @@ class LockedArray(np.ndarray):
         return not self.flags.writeable and self._reason() is not None
 
     def _refuse(self) -> None:
-        parameter, op = self._reason()
+        parameter, op = self._reason()  # type: ignore[misc]  # called when locked: there is a reason
         raise ValueError(
             f"{parameter}.data is read-only while the graph needs its values for backward() (saved by {op}): "
             "call backward() first, or drop the graph (e.g. del the cost), or change a copy"
         )
 
-    def __setitem__(self, index, value) -> None:
+    def __setitem__(self, index: Any, value: Any) -> None:
         if self._locked():
             self._refuse()
         super().__setitem__(index, value)
 
-    def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
+    def __array_ufunc__(
+        self, ufunc: np.ufunc, method: str, *inputs: Any, out: tuple[Any, ...] | None = None, **kwargs: Any
+    ) -> Any:
         """Run ``ufunc`` on plain arrays (results are plain); writing into a locked one is refused."""
         if out is not None:
             for target in out:
@@ -61,7 +71,7 @@ class LockedArray(np.ndarray):
         return getattr(ufunc, method)(*[_plain(x) for x in inputs], **kwargs)
 
 
-def _plain(x):
+def _plain(x: Any) -> Any:
     return x.view(np.ndarray) if isinstance(x, LockedArray) else x
 
 
@@ -74,6 +84,9 @@ class _SavedArrayLock:
     """
 
     __slots__ = ("array", "view", "leaf", "__weakref__")
+    array: np.ndarray  # the parameter's own array, read-only while locked
+    view: LockedArray  # the leaf's data while locked
+    leaf: Tensor
 
     def __del__(self) -> None:
         leaf = self.leaf
@@ -81,25 +94,27 @@ class _SavedArrayLock:
             leaf.data = self.array
         leaf._lock_ref = None
         try:
-            self.array.setflags(True)  # write=True
+            self.array.setflags(True)  # type: ignore[call-arg, unused-ignore]  # write=True (NumPy 2.4 stubs: keyword only)
         except ValueError:  # its base was made read-only since: leave it read-only
             pass
 
 
-def lock_saved_leaves(operands: tuple, saved, out: np.ndarray, op):
+def lock_saved_leaves(
+    operands: tuple[Node, ...], saved: Any, out: np.ndarray, op: Op
+) -> tuple[_SavedArrayLock, ...] | None:
     """Locks for the arrays of leaf operands (parameters) that the op saved or that its output views.
 
     A view such as ``W.T`` shares W's memory, and a later op may save it, so it counts as saved. A leaf
     that an earlier op locked is held again, so the lock lasts as long as either record needs it.
     """
-    locks = None
+    locks: tuple[_SavedArrayLock, ...] | None = None
     viewed = out.base
     for x in operands:
         array = x.data
         if x._op is not None or not isinstance(array, np.ndarray):
             continue  # computed values are read-only already; Scalars hold plain floats
         if type(array) is LockedArray:
-            lock = x._lock_ref() if x._lock_ref is not None else None
+            lock = x._lock_ref() if x._lock_ref is not None else None  # type: ignore[attr-defined]  # (Tensor)
             if lock is not None and array is lock.view:  # locked by an earlier op: this one needs it too
                 locks = (lock,) if locks is None else locks + (lock,)
                 continue
@@ -113,12 +128,12 @@ def lock_saved_leaves(operands: tuple, saved, out: np.ndarray, op):
             continue  # not kept; or read-only by the caller's choice (a constant)
         # the lock: the array read-only, the leaf's data a view of it that names the leaf and the op
         lock = _new_lock(_SavedArrayLock)
-        lock.array, lock.leaf = array, x
-        array.setflags(False)  # write=False
+        lock.array, lock.leaf = array, x  # type: ignore[assignment]  # a Tensor: it holds an array
+        array.setflags(False)  # type: ignore[call-arg, unused-ignore]  # write=False (NumPy 2.4 stubs: keyword only)
         view = lock.view = array.view(LockedArray)
         view._why = (name_of(x), op.name)
         x.data = view
-        x._lock_ref = _weak(lock)
+        x._lock_ref = _weak(lock)  # type: ignore[attr-defined]  # (a Tensor)
         locks = (lock,) if locks is None else locks + (lock,)
     return locks
 

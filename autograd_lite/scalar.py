@@ -21,7 +21,9 @@ from __future__ import annotations
 import inspect
 import operator
 import textwrap
+from collections.abc import Callable, Iterable
 from numbers import Real
+from typing import TYPE_CHECKING, Any, SupportsFloat
 
 from .anomaly import check_finite
 from .graph import (
@@ -37,12 +39,17 @@ from .messages import check_domain
 from .ops import OPS, Op, floats, install_methods
 from .ops.inline import body_text, compile_function, paste_rule, rule_text
 
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    _Operand: TypeAlias = "Scalar | float"  # what a Scalar op takes besides Scalars: a number (int too)
+
 SUM, DOT = OPS["sum"], OPS["dot"]
 
 # --- recording ---------------------------------------------------------------------------------
 
 
-def _record(value: float, parents: tuple, local: tuple, op: Op) -> Scalar:
+def _record(value: float, parents: tuple[Scalar, ...], local: tuple[Any, ...], op: Op) -> Scalar:
     """The one place a Scalar op result is made and, if anything needs a gradient, recorded (the
     arithmetic methods paste these statements in, made from this text: no call per node)."""
     node = _new_scalar(Scalar)
@@ -71,30 +78,32 @@ def _record(value: float, parents: tuple, local: tuple, op: Op) -> Scalar:
     return node
 
 
-def _apply(op: Op, operands: tuple) -> Scalar:
+def _apply(op: Op, operands: tuple[Scalar, ...]) -> Scalar:
     """Run ``op``'s rule on the operands' values; record the value and the local derivatives."""
     values = [x.data for x in operands]
     if op.domain is None and not op.takes_needs:
-        value, local = op.scalar(*values)
+        value, local = op.scalar(*values)  # type: ignore[misc]  # a Scalar op's record has a scalar rule
         return _record(value, operands, local, op)
     needs = _needs(operands)
     if op.domain is not None:
         check_domain(op, operands, values, needs)
-    value, local = op.scalar(*values, needs=needs) if op.takes_needs else op.scalar(*values)
+    value, local = (
+        op.scalar(*values, needs=needs) if op.takes_needs else op.scalar(*values)  # type: ignore[misc]  # as above
+    )
     return _record(value, operands, local, op)
 
 
-def _needs(operands: tuple) -> tuple:
+def _needs(operands: tuple[Node, ...]) -> tuple[bool, ...]:
     """Which operands will get a gradient (none under ``no_grad``)."""
     return tuple([x.requires_grad and _grad_mode.enabled for x in operands])
 
 
-def _constant(value) -> Scalar:
+def _constant(value: SupportsFloat) -> Scalar:
     """A Python number met in an op becomes a constant node (so diagrams can show it)."""
     return _as_leaf(_new_scalar(Scalar), float(value), False, None)
 
 
-def _as_leaf(node: Scalar, value: float, requires_grad: bool, label) -> Scalar:
+def _as_leaf(node: Scalar, value: float, requires_grad: bool, label: str | None) -> Scalar:
     """Fill every slot of a node that no op made (an input or a constant)."""
     node.data = value
     node.requires_grad = requires_grad
@@ -111,7 +120,7 @@ def _as_leaf(node: Scalar, value: float, requires_grad: bool, label) -> Scalar:
 _new_scalar = object.__new__
 
 
-def _comparison(compare):
+def _comparison(compare: Callable[[float, float], bool]) -> Callable[[Scalar, object], bool]:
     """A comparison method on the values: returns a plain bool and records nothing."""
 
     def method(self, other):
@@ -131,8 +140,10 @@ class Scalar(Node):
     """
 
     __slots__ = ()
+    data: float
+    grad: float | None  # 0.0 until backward() reaches the node; None for constants (no grad needed)
 
-    def __init__(self, data: float, requires_grad: bool = True, label: str | None = None) -> None:
+    def __init__(self, data: float | Scalar, requires_grad: bool = True, label: str | None = None) -> None:
         if isinstance(data, Scalar):
             data = data.data
         elif not isinstance(data, Real) or isinstance(data, bool) and requires_grad:
@@ -143,13 +154,13 @@ class Scalar(Node):
         _as_leaf(self, float(data), bool(requires_grad), label)
 
     # --- the chain rule ----------------------------------------------------------------------
-    def _backward_order(self) -> list:
+    def _backward_order(self) -> list[Node]:
         """The nodes a backward pass from this one visits, as ``backward_walk`` finds them (not sorted: the
         pass takes each node when its last child has handed it its share), each ``_g`` starting at 0.0."""
         return backward_walk(self, 0.0)
 
     @staticmethod
-    def _backward_pass(order: list, retain_graph: bool) -> None:
+    def _backward_pass(order: list[Node], retain_graph: bool) -> None:
         """The backward pass of a Scalar graph, ``_backprop`` below for every node, in one loop: a node
         is taken once all its children have handed it their shares, so its ``_g`` is complete."""
         ready = [order[0]]
@@ -188,18 +199,18 @@ class Scalar(Node):
     def _backprop(self, retain_graph: bool) -> None:
         g = self._g or 0.0  # dJ/d(self), complete: every child has already pushed its share (None: nothing)
         self._g = None
-        self.grad += g
+        self.grad += g  # type: ignore[operator]  # a node in a pass requires grad: its grad is a float
         for parent, local in zip(self._parents, self._saved):
             if parent.requires_grad:
                 parent._g = local * g + (parent._g or 0.0)  # dJ/d(parent) += d(self)/d(parent) * dJ/d(self)
         if not retain_graph and self._parents:
             self._saved = FREED  # freed: a second backward() through here is an error
 
-    def _receive(self, grad) -> None:
+    def _receive(self, grad: Any) -> None:
         """A Tensor op hands this Scalar its gradient: summed over every position it broadcast to."""
         self._g = float(grad.sum()) + (self._g or 0.0)
 
-    def _seed(self, grad) -> None:
+    def _seed(self, grad: Any) -> None:
         self._g = 1.0 if grad is None else float(grad)  # dJ/dJ = 1
 
     def _reset_grad(self) -> None:
@@ -213,29 +224,34 @@ class Scalar(Node):
         """A constant with the same value, cut off from the graph."""
         return Scalar(self.data, requires_grad=False, label=self.label)
 
-    def local_derivatives(self) -> tuple:
+    def local_derivatives(self) -> tuple[float, ...]:
         """d(self)/d(parent) for each parent, recomputed by the op's rule from the parents' values."""
         if self._op is None:
             return ()
         op, values = self._op, tuple([p.data for p in self._parents])
+        rule: Callable[..., Any] = op.scalar  # type: ignore[assignment]  # a Scalar op's record has one
         if op.arity is None:  # an n-ary rule (sum, dot): its record says how it takes the values
-            return op.scalar(*op.gather(values))[1]
+            return rule(*op.gather(values))[1]
         if op.takes_needs:
-            return op.scalar(*values, needs=_needs(self._parents))[1]
-        return op.scalar(*values)[1]
+            return rule(*values, needs=_needs(self._parents))[1]
+        return rule(*values)[1]
 
     # --- n-ary ops: one node instead of a chain of binary ones ------------------------------
     @staticmethod
-    def sum(values) -> Scalar:
+    def sum(values: Iterable[Scalar | float]) -> Scalar:
         """x1 + x2 + ... + xn as one node (each local derivative is 1)."""
         values = _scalars(values, "Scalar.sum")
         if not values:
             return _constant(0.0)
-        value, local = SUM.scalar(tuple([v.data for v in values]))
+        value, local = SUM.scalar(tuple([v.data for v in values]))  # type: ignore[misc]  # it has a rule
         return _record(value, values, local, SUM)
 
     @staticmethod
-    def dot(weights, inputs, bias=None) -> Scalar:
+    def dot(
+        weights: Iterable[Scalar | float],
+        inputs: Iterable[Scalar | float],
+        bias: Scalar | float | None = None,
+    ) -> Scalar:
         """The course's neuron pre-activation z = w1 x1 + ... + wn xn + b, as one node.
 
         Local derivatives: dz/dwi = xi, dz/dxi = wi, dz/db = 1. ``inputs`` may be numbers.
@@ -250,16 +266,27 @@ class Scalar(Node):
             bias = bias if type(bias) is Scalar else _operand_or_error(bias, "Scalar.dot")
             parents += (bias,)
             bias = bias.data
-        value, local = DOT.scalar(tuple([v.data for v in weights]), tuple([v.data for v in inputs]), bias)
+        # (_pasted_dot replaces this call with the dot rule's text: keep the call on one line)
+        value, local = DOT.scalar(tuple([v.data for v in weights]), tuple([v.data for v in inputs]), bias)  # type: ignore[misc]  # it has a rule
         return _record(value, parents, local, DOT)
 
     # --- comparisons: plain bools, never recorded --------------------------------------------
-    __lt__ = _comparison(operator.lt)
-    __le__ = _comparison(operator.le)
-    __gt__ = _comparison(operator.gt)
-    __ge__ = _comparison(operator.ge)
-    __eq__ = _comparison(operator.eq)
-    __ne__ = _comparison(operator.ne)
+    if TYPE_CHECKING:  # what the methods made below take
+
+        def __lt__(self, other: _Operand) -> bool: ...
+        def __le__(self, other: _Operand) -> bool: ...
+        def __gt__(self, other: _Operand) -> bool: ...
+        def __ge__(self, other: _Operand) -> bool: ...
+        def __eq__(self, other: object) -> bool: ...
+        def __ne__(self, other: object) -> bool: ...
+
+    else:
+        __lt__ = _comparison(operator.lt)
+        __le__ = _comparison(operator.le)
+        __gt__ = _comparison(operator.gt)
+        __ge__ = _comparison(operator.ge)
+        __eq__ = _comparison(operator.eq)
+        __ne__ = _comparison(operator.ne)
     __hash__ = Node.__hash__  # identity, like PyTorch tensors: nodes can sit in sets and dicts
 
     def __bool__(self) -> bool:
@@ -277,11 +304,103 @@ class Scalar(Node):
         grad = f"grad={self.grad!r}" if self.requires_grad else "requires_grad=False"
         return f"Scalar({label}data={self.data!r}, {grad})"
 
+    # --- the methods made from the op records at import (install_methods, at the end of this file) -----
+    if TYPE_CHECKING:  # declared for type checkers only: at run time the generated methods are the ones
+
+        def __abs__(self) -> Scalar: ...
+
+        def __add__(self, other: _Operand) -> Scalar:
+            """a + b."""
+
+        def __radd__(self, other: _Operand) -> Scalar:
+            """a + b."""
+
+        def __sub__(self, other: _Operand) -> Scalar:
+            """a - b."""
+
+        def __rsub__(self, other: _Operand) -> Scalar:
+            """a - b."""
+
+        def __mul__(self, other: _Operand) -> Scalar:
+            """a * b, elementwise."""
+
+        def __rmul__(self, other: _Operand) -> Scalar:
+            """a * b, elementwise."""
+
+        def __truediv__(self, other: _Operand) -> Scalar:
+            """a / b."""
+
+        def __rtruediv__(self, other: _Operand) -> Scalar:
+            """a / b."""
+
+        def __pow__(self, other: _Operand) -> Scalar:
+            """a ** b (a number or a node as the exponent)."""
+
+        def __rpow__(self, other: _Operand) -> Scalar:
+            """a ** b (a number or a node as the exponent)."""
+
+        def __neg__(self) -> Scalar:
+            """-a."""
+
+        def abs(self) -> Scalar:
+            """|a|; its derivative sign(a) is taken as 0 at the kink a = 0."""
+
+        def exp(self) -> Scalar:
+            """e^a (inf, not an error, when it overflows)."""
+
+        def log(self) -> Scalar:
+            """Natural logarithm, the course's ln a; a must be > 0."""
+
+        def sqrt(self) -> Scalar:
+            """Square root; a must be >= 0."""
+
+        def tanh(self) -> Scalar:
+            """tanh(z), the course's hidden-layer activation."""
+
+        def sigmoid(self) -> Scalar:
+            """σ(z) = 1 / (1 + e^-z), computed without overflow for any z (the course's output unit)."""
+
+        def relu(self) -> Scalar:
+            """max(0, z); its derivative is 1 for z > 0, else 0."""
+
+        def leaky_relu(self, slope: float = 0.01) -> Scalar:
+            """max(slope·z, z): z for z > 0, else slope·z (slope defaults to 0.01)."""
+
+        def elu(self, alpha: float = 1.0) -> Scalar:
+            """z for z > 0, else alpha·(e^z - 1) (alpha defaults to 1)."""
+
+        def clip(self, low: float | None = None, high: float | None = None) -> Scalar:
+            """a limited to [low, high] (either may be None); the gradient passes where a is inside."""
+
+        def sin(self) -> Scalar:
+            """sin a."""
+
+        def cos(self) -> Scalar:
+            """cos a."""
+
+        def log1p(self) -> Scalar:
+            """ln(1 + a), accurate for small a; a must be > -1."""
+
+        def expm1(self) -> Scalar:
+            """e^a - 1, accurate for small a."""
+
+        def softplus(self) -> Scalar:
+            """ln(1 + e^a), a smooth relu; its derivative is σ(a)."""
+
+        def square(self) -> Scalar:
+            """a²."""
+
+        def reciprocal(self) -> Scalar:
+            """1/a; a must not be 0."""
+
+        def gelu(self) -> Scalar:
+            """GELU, tanh approximation: ½a(1 + t), t = tanh(c(a + k a³)), c = √(2/π), k = 0.044715."""
+
 
 # --- the methods, made from the op records ---------------------------------------------------------
 
 
-def _binary_method(op: Op, reflected: bool):
+def _binary_method(op: Op, reflected: bool) -> Callable[..., Any]:
     """``a * b`` (and ``3 * a`` when ``reflected``): numbers become constants, then the op's rule runs."""
     inlined = _inlined_method(op, ("other", "self") if reflected else ("self", "other"))
     if inlined is not None:
@@ -297,10 +416,12 @@ def _binary_method(op: Op, reflected: bool):
     return method
 
 
-def _unary_method(op: Op):
+def _unary_method(op: Op) -> Callable[..., Any]:
     """``a.tanh()``; parameters such as ``leaky_relu(slope)`` are fixed in a bound copy of the op."""
     if op.param_names:
-        return lambda self, *args, **kwargs: _apply(op.bind(**op.parse(*args, **kwargs)), (self,))
+        return lambda self, *args, **kwargs: _apply(
+            op.bind(**op.parse(*args, **kwargs)), (self,)  # type: ignore[misc]  # it has a parse
+        )
     inlined = _inlined_method(op, ("self",))
     return inlined if inlined is not None else lambda self: _apply(op, (self,))
 
@@ -323,7 +444,7 @@ _BINARY = (
 )
 
 
-def _inlined_method(op: Op, operands: tuple[str, ...]):
+def _inlined_method(op: Op, operands: tuple[str, ...]) -> Callable[..., Any] | None:
     """The method with the op's rule pasted in (no call per node: the hot path of a scalar net).
 
     E.g. for ``*``: ``a, b = self.data, other.data; value, local = a * b, (b, a)``, then record.
@@ -336,7 +457,7 @@ def _inlined_method(op: Op, operands: tuple[str, ...]):
     return paste_rule(op, operands, template, namespace, floats)
 
 
-def _operand(x):
+def _operand(x: object) -> Any:
     """Turn the other operand of an arithmetic op into a Scalar; defer to other node types."""
     if type(x) is Scalar:
         return x
@@ -347,23 +468,23 @@ def _operand(x):
     return NotImplemented  # e.g. a Tensor: its reflected op handles the mixed case
 
 
-def _scalars(values, where: str) -> tuple:
+def _scalars(values: Iterable[object], where: str) -> tuple[Scalar, ...]:
     """``values`` as a tuple of Scalars (numbers become constants)."""
     values = tuple(values)
     for value in values:
         if type(value) is not Scalar:
             return tuple(v if type(v) is Scalar else _operand_or_error(v, where) for v in values)
-    return values
+    return values  # type: ignore[return-value]  # every one is a Scalar
 
 
-def _operand_or_error(x, where: str) -> Scalar:
+def _operand_or_error(x: object, where: str) -> Scalar:
     operand = _operand(x)
     if operand is NotImplemented:
         raise TypeError(f"{where}: expected Scalars or numbers, got {type(x).__name__} {x!r}")
     return operand
 
 
-def _value(x):
+def _value(x: object) -> Any:
     if isinstance(x, Scalar):
         return x.data
     if isinstance(x, Real):
@@ -371,21 +492,22 @@ def _value(x):
     return NotImplemented
 
 
-def _pasted_dot():
+def _pasted_dot() -> staticmethod[..., Scalar]:
     """``Scalar.dot`` with the dot rule's text pasted where it calls the rule (a net has a dot per neuron,
     and the call would cost a few percent of it). The method above is the source; this is its copy."""
-    text, marker = rule_text(DOT.scalar), "    value, local = DOT.scalar("
+    rule, marker = DOT.scalar, "    value, local = DOT.scalar("
+    text = rule_text(rule) if rule is not None else None
     source = textwrap.dedent(inspect.getsource(Scalar.dot)).replace("@staticmethod\n", "")
-    if text is None or marker not in source:  # no source at hand, or the call was rewritten: keep it
-        return Scalar.__dict__["dot"]
+    if rule is None or text is None or marker not in source:  # no source at hand, or the call was rewritten
+        return Scalar.__dict__["dot"]  # keep it
     head, call = source.split(marker, 1)
     arguments, rest = call.split("\n", 1)
     lines = [f"{', '.join(text.values)} = {arguments.rsplit(')', 1)[0]}", *text.statements]
     lines.append(f"value, local = {text.result}")
     source = head + "".join(f"    {line}\n" for line in lines) + rest
-    namespace = {**DOT.scalar.__globals__, **globals()}
+    namespace = {**rule.__globals__, **globals()}
     return staticmethod(compile_function(source, "<Scalar.dot from the dot rule>", namespace))
 
 
-Scalar.dot = _pasted_dot()
+Scalar.dot = _pasted_dot()  # type: ignore[method-assign]  # the same method, the rule's text pasted in
 install_methods(Scalar, _binary_method, _unary_method, lambda op: op.elementwise)

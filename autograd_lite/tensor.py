@@ -14,7 +14,9 @@ parent sums it back to its own shape (``unbroadcast``), so broadcasting is handl
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from numbers import Real
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
@@ -38,6 +40,23 @@ from .ops.inline import paste_rule
 from .saved import LockedArray, lock_saved_leaves
 from .scalar import _constant as _scalar_constant
 
+if TYPE_CHECKING:
+    from types import EllipsisType, NotImplementedType
+    from typing import TypeAlias, TypeVar
+
+    from numpy.typing import ArrayLike, DTypeLike
+
+    from .saved import _SavedArrayLock
+
+    # what a Tensor op takes besides nodes: numbers and arrays (they become constants)
+    _Number: TypeAlias = "float | np.floating[Any] | np.integer[Any]"
+    _Operand: TypeAlias = "Node | _Number | np.ndarray | list[Any] | tuple[Any, ...]"
+    _Axis: TypeAlias = "int | Sequence[int] | None"  # the axes a reduction runs over (None: all)
+    # what NumPy indexes with (a Tensor as an index stands for its array)
+    _Item: TypeAlias = "int | np.integer[Any] | slice | EllipsisType | None | np.ndarray | Tensor | list[Any]"
+    _Index: TypeAlias = "_Item | tuple[_Item, ...]"
+    _N = TypeVar("_N", bound=Node)
+
 _ndarray = np.ndarray
 _new_tensor = object.__new__
 TRANSPOSE, RESHAPE = OPS["transpose"], OPS["reshape"]
@@ -59,10 +78,22 @@ class Tensor(Node):
     # _needs: which parents need a gradient (fixed when the op is recorded); _holding: the locks this
     # node holds on leaf arrays it saved (saved.py); _lock_ref: on a leaf, a weak reference to its lock
     __slots__ = ("_needs", "_holding", "_lock_ref")
-    __array_ufunc__ = None  # NumPy defers to Tensor's operators (``interop`` routes ufuncs to the ops)
+    data: np.ndarray
+    grad: np.ndarray | np.generic | None  # None before a backward pass; a 0-d node's is a NumPy scalar
+    _needs: tuple[bool, ...]
+    _holding: tuple[_SavedArrayLock, ...] | None
+    _lock_ref: Callable[[], _SavedArrayLock | None] | None  # a weak reference
+    # NumPy defers to Tensor's operators (``interop`` routes ufuncs to the ops, and sets both)
+    __array_ufunc__: ClassVar[Callable[..., Any] | None] = None
+    __array_function__: ClassVar[Callable[..., Any]]
 
     def __init__(
-        self, data, requires_grad: bool = False, label: str | None = None, dtype=None, copy: bool = True
+        self,
+        data: ArrayLike | Node,
+        requires_grad: bool = False,
+        label: str | None = None,
+        dtype: DTypeLike | None = None,
+        copy: bool = True,
     ) -> None:
         array = _as_array(data, dtype, requires_grad, label, copy)
         if not requires_grad:
@@ -73,7 +104,7 @@ class Tensor(Node):
 
     # --- attributes ------------------------------------------------------------------------------
     @property
-    def shape(self) -> tuple:
+    def shape(self) -> tuple[int, ...]:
         """The array's shape, e.g. (n_x, m)."""
         return self.data.shape
 
@@ -88,7 +119,7 @@ class Tensor(Node):
         return self.data.size
 
     @property
-    def dtype(self) -> np.dtype:
+    def dtype(self) -> np.dtype[Any]:
         """The array's dtype (float64 by default; float32 is kept)."""
         return self.data.dtype
 
@@ -105,7 +136,7 @@ class Tensor(Node):
             )
         return self._read(_item)
 
-    def _read(self, convert):
+    def _read(self, convert: Callable[[np.ndarray], Any]) -> Any:
         """``convert(self.data)``; a step that compile() traces reads a value here (an output or a guard)."""
         value = convert(self.data)
         if _tracing.tape is not None:
@@ -128,7 +159,7 @@ class Tensor(Node):
             data.setflags(write=False)
         return _leaf(data, False, self.label)
 
-    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+    def __array__(self, dtype: DTypeLike | None = None, copy: bool | None = None) -> np.ndarray:
         """``np.asarray(t)`` gives the data (a copy if a dtype or copy is asked for)."""
         if dtype is None and not copy:
             return self.data
@@ -150,7 +181,7 @@ class Tensor(Node):
             raise TypeError(f"len() of a 0-d tensor ({name_of(self)})")
         return len(self.data)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         """The rows (sub-tensors along axis 0), each on the graph."""
         for index in range(len(self)):
             yield self[index]
@@ -165,7 +196,7 @@ class Tensor(Node):
         return f"Tensor({label}{body}, shape={self.shape}{dtype}{grad})"
 
     # --- the chain rule ----------------------------------------------------------------------------
-    def _backward_order(self) -> list:
+    def _backward_order(self) -> list[Node]:
         """``backward_walk``'s nodes sorted children first (newest first), each ``_g`` starting at False
         (found, no share yet)."""
         found = backward_walk(self, False)
@@ -173,7 +204,7 @@ class Tensor(Node):
         return found
 
     @staticmethod
-    def _backward_pass(order, retain_graph: bool) -> None:
+    def _backward_pass(order: Sequence[Node], retain_graph: bool) -> None:
         """The backward pass over ``order`` (children first), in one loop: each node takes its complete
         gradient, keeps it as ``.grad``, asks its op for vector-Jacobian products and hands each parent its
         share."""
@@ -196,7 +227,7 @@ class Tensor(Node):
             # become a leaf's own .grad (a leaf copies what it cannot write)
             g.setflags(False)  # write=False
             node.grad = g if node.grad is None else node._accumulate(g)
-            for parent, grad in zip(node._parents, op.vjp(g, node._saved, node._needs)):
+            for parent, grad in zip(node._parents, op.vjp(g, node._saved, node._needs)):  # type: ignore[misc]  # it has one
                 if grad is None or not parent.requires_grad:
                     continue
                 if type(parent) is not Tensor:  # a Scalar inside a Tensor op
@@ -213,24 +244,25 @@ class Tensor(Node):
     def _backprop(self, retain_graph: bool) -> None:
         Tensor._backward_pass((self,), retain_graph)
 
-    def _accumulate(self, g):
+    def _accumulate(self, g: np.ndarray) -> np.ndarray:
         """``.grad + g``, a new array; a ``.grad`` the caller set to something else is refused clearly."""
         grad = self.grad
         if type(grad) is not _ndarray or grad.shape != g.shape:
             raise BackwardError(
-                f"backward: {name_of(self)}.grad is {type(grad).__name__} {np.shape(grad)}, but gradients "
+                f"backward: {name_of(self)}.grad is {type(grad).__name__} "
+                f"{np.shape(grad)}, but gradients "  # type: ignore[arg-type]  # any value a caller set
                 f"of {name_of(self)} {self.shape} add up into it; set .grad to None or call zero_grad()"
             )
         return grad + g
 
-    def _receive(self, grad) -> None:
+    def _receive(self, grad: Any) -> None:
         """Add a child's share of dJ/d(self), summed back over broadcast axes."""
         data = self.data
         if grad.shape != data.shape or grad.dtype is not data.dtype:
             grad = unbroadcast(grad, data)
         self._g = grad if self._g is False else self._g + grad  # False: found by the walk, no share yet
 
-    def _seed(self, grad) -> None:
+    def _seed(self, grad: ArrayLike | Node | None) -> None:
         if grad is None:
             if self.data.size != 1:
                 raise BackwardError(
@@ -262,11 +294,11 @@ class Tensor(Node):
         """The elements as one axis."""
         return apply(RESHAPE, (self,), {"shape": (-1,)})
 
-    def view(self, *shape) -> Tensor:
+    def view(self, *shape: int | Sequence[int]) -> Tensor:
         """PyTorch's name for ``reshape``."""
         return self.reshape(*shape)
 
-    def squeeze(self, axis=None) -> Tensor:
+    def squeeze(self, axis: int | tuple[int, ...] | None = None) -> Tensor:
         """Without the axes of length 1 (or only ``axis``, which must have length 1)."""
         try:
             shape = np.squeeze(np.empty(self.shape, dtype=bool), axis=axis).shape
@@ -285,13 +317,13 @@ class Tensor(Node):
     expand_dims = unsqueeze
 
     # --- conversions ------------------------------------------------------------------------------------
-    def astype(self, dtype) -> Tensor:
+    def astype(self, dtype: DTypeLike) -> Tensor:
         """The values as ``dtype``, on the graph (the gradient is cast back)."""
         if np.dtype(dtype) == self.dtype:
             return self
         return apply(OPS["astype"], (self,), {"dtype": np.dtype(dtype)})
 
-    def tolist(self):
+    def tolist(self) -> Any:
         """The values as nested Python lists (a number for a 0-d tensor)."""
         return self._read(_tolist)
 
@@ -310,72 +342,215 @@ class Tensor(Node):
         return self
 
     # --- comparisons: arrays of bools, never recorded (as in NumPy and PyTorch) --------------------------
-    def __lt__(self, other):
+    def __lt__(self, other: _Operand) -> np.ndarray:
         return self.data < _raw(other)
 
-    def __le__(self, other):
+    def __le__(self, other: _Operand) -> np.ndarray:
         return self.data <= _raw(other)
 
-    def __gt__(self, other):
+    def __gt__(self, other: _Operand) -> np.ndarray:
         return self.data > _raw(other)
 
-    def __ge__(self, other):
+    def __ge__(self, other: _Operand) -> np.ndarray:
         return self.data >= _raw(other)
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> np.ndarray:  # type: ignore[override]  # elementwise, as NumPy's
         return self.data == _raw(other)
 
-    def __ne__(self, other):
+    def __ne__(self, other: object) -> np.ndarray:  # type: ignore[override]  # elementwise, as NumPy's
         return self.data != _raw(other)
 
     __hash__ = Node.__hash__  # identity: nodes sit in sets and dicts; the engine never compares them with ==
+
+    # --- the methods made from the op records at import (install_methods, at the end of this file) -----
+    if TYPE_CHECKING:  # declared for type checkers only: at run time the generated methods are the ones
+
+        def __abs__(self) -> Tensor: ...
+
+        def __add__(self, other: _Operand) -> Tensor:
+            """a + b."""
+
+        def __radd__(self, other: _Operand) -> Tensor:
+            """a + b."""
+
+        def __sub__(self, other: _Operand) -> Tensor:
+            """a - b."""
+
+        def __rsub__(self, other: _Operand) -> Tensor:
+            """a - b."""
+
+        def __mul__(self, other: _Operand) -> Tensor:
+            """a * b, elementwise."""
+
+        def __rmul__(self, other: _Operand) -> Tensor:
+            """a * b, elementwise."""
+
+        def __truediv__(self, other: _Operand) -> Tensor:
+            """a / b."""
+
+        def __rtruediv__(self, other: _Operand) -> Tensor:
+            """a / b."""
+
+        def __pow__(self, other: _Operand) -> Tensor:
+            """a ** b (a number or a node as the exponent)."""
+
+        def __rpow__(self, other: _Operand) -> Tensor:
+            """a ** b (a number or a node as the exponent)."""
+
+        def __neg__(self) -> Tensor:
+            """-a."""
+
+        def abs(self) -> Tensor:
+            """|a|; its derivative sign(a) is taken as 0 at the kink a = 0."""
+
+        def exp(self) -> Tensor:
+            """e^a (inf, not an error, when it overflows)."""
+
+        def log(self) -> Tensor:
+            """Natural logarithm, the course's ln a; a must be > 0."""
+
+        def sqrt(self) -> Tensor:
+            """Square root; a must be >= 0."""
+
+        def tanh(self) -> Tensor:
+            """tanh(z), the course's hidden-layer activation."""
+
+        def sigmoid(self) -> Tensor:
+            """σ(z) = 1 / (1 + e^-z), computed without overflow for any z (the course's output unit)."""
+
+        def relu(self) -> Tensor:
+            """max(0, z); its derivative is 1 for z > 0, else 0."""
+
+        def leaky_relu(self, slope: float = 0.01) -> Tensor:
+            """max(slope·z, z): z for z > 0, else slope·z (slope defaults to 0.01)."""
+
+        def elu(self, alpha: float = 1.0) -> Tensor:
+            """z for z > 0, else alpha·(e^z - 1) (alpha defaults to 1)."""
+
+        def clip(self, low: ArrayLike | None = None, high: ArrayLike | None = None) -> Tensor:
+            """a limited to [low, high] (either may be None); the gradient passes where a is inside."""
+
+        def sin(self) -> Tensor:
+            """sin a."""
+
+        def cos(self) -> Tensor:
+            """cos a."""
+
+        def log1p(self) -> Tensor:
+            """ln(1 + a), accurate for small a; a must be > -1."""
+
+        def expm1(self) -> Tensor:
+            """e^a - 1, accurate for small a."""
+
+        def softplus(self) -> Tensor:
+            """ln(1 + e^a), a smooth relu; its derivative is σ(a)."""
+
+        def square(self) -> Tensor:
+            """a²."""
+
+        def reciprocal(self) -> Tensor:
+            """1/a; a must not be 0."""
+
+        def gelu(self) -> Tensor:
+            """GELU, tanh approximation: ½a(1 + t), t = tanh(c(a + k a³)), c = √(2/π), k = 0.044715."""
+
+        def __matmul__(self, other: _Operand) -> Tensor:
+            """Matrix product (1-D, 2-D and batched), the course's Z = W A_prev."""
+
+        def __rmatmul__(self, other: _Operand) -> Tensor:
+            """Matrix product (1-D, 2-D and batched), the course's Z = W A_prev."""
+
+        def sum(self, axis: _Axis = None, keepdims: bool = False, *, dim: _Axis = None) -> Tensor:
+            """Sum of the elements (over ``axis``, or ``dim``; all by default)."""
+
+        def mean(self, axis: _Axis = None, keepdims: bool = False, *, dim: _Axis = None) -> Tensor:
+            """Mean of the elements (over ``axis``, or ``dim``; all by default): the course's (1/m) Σ."""
+
+        def max(self, axis: _Axis = None, keepdims: bool = False, *, dim: _Axis = None) -> Tensor:
+            """The largest element (over ``axis``, or ``dim``); ties share the gradient."""
+
+        def min(self, axis: _Axis = None, keepdims: bool = False, *, dim: _Axis = None) -> Tensor:
+            """The smallest element (over ``axis``, or ``dim``); ties share the gradient."""
+
+        def var(
+            self, axis: _Axis = None, keepdims: bool = False, ddof: int = 0, *, dim: _Axis = None
+        ) -> Tensor:
+            """Variance over ``axis`` (or ``dim``), mean((x - mean)²); ``ddof=1`` for the sample one."""
+
+        def std(
+            self, axis: _Axis = None, keepdims: bool = False, ddof: int = 0, *, dim: _Axis = None
+        ) -> Tensor:
+            """Standard deviation over ``axis`` (or ``dim``); ``ddof=1``: the sample one. Slope 0 at spread 0."""  # noqa: E501
+
+        def logsumexp(self, axis: _Axis = None, keepdims: bool = False, *, dim: _Axis = None) -> Tensor:
+            """log(sum(exp(x))) over ``axis``, computed stably (shifted by the maximum)."""
+
+        def softmax(self, axis: int = 0, *, dim: int | None = None) -> Tensor:
+            """Softmax over ``axis`` (default 0: classes are rows when examples are columns)."""
+
+        def log_softmax(self, axis: int = 0, *, dim: int | None = None) -> Tensor:
+            """log(softmax(x)) over ``axis``, computed stably."""
+
+        def transpose(self, *axes: int | Sequence[int]) -> Tensor:
+            """The axes reversed (``t.T``), or permuted as given."""
+
+        def reshape(self, *shape: int | Sequence[int]) -> Tensor:
+            """The same elements in a new shape (one entry may be -1)."""
+
+        def __getitem__(self, index: _Index) -> Tensor:
+            """Indexing and slicing, as NumPy's: ``t[0]``, ``t[:, 1:3]``, ``t[[0, 2]]``."""
 
 
 # --- module-level functions over several tensors ----------------------------------------------------------
 
 
-def concatenate(tensors, axis: int = 0) -> Tensor:
+def concatenate(tensors: Iterable[Node | ArrayLike], axis: int = 0) -> Tensor:
     """Tensors joined along an existing ``axis``."""
     return apply(OPS["concatenate"], tuple([_as_node(t) for t in tensors]), {"axis": axis})
 
 
-def stack(tensors, axis: int = 0) -> Tensor:
+def stack(tensors: Iterable[Node | ArrayLike], axis: int = 0) -> Tensor:
     """Tensors of one shape stacked along a new ``axis``."""
     return apply(OPS["stack"], tuple([_as_node(t) for t in tensors]), {"axis": axis})
 
 
-def where(condition, x, y) -> Tensor:
+def where(condition: ArrayLike | Node, x: _Operand, y: _Operand) -> Tensor:
     """Elementwise ``x if condition else y``; the gradient flows to the chosen side."""
     condition = np.asarray(_raw(condition), dtype=bool)
     return apply(OPS["where"], _pair(x, y), {"condition": condition})
 
 
-def maximum(x, y) -> Tensor:
+def maximum(x: _Operand, y: _Operand) -> Tensor:
     """The larger of x and y, elementwise; a tie splits the gradient in half."""
     return apply(OPS["maximum"], _pair(x, y))
 
 
-def minimum(x, y) -> Tensor:
+def minimum(x: _Operand, y: _Operand) -> Tensor:
     """The smaller of x and y, elementwise; a tie splits the gradient in half."""
     return apply(OPS["minimum"], _pair(x, y))
 
 
-def logsumexp(x, axis=None, keepdims: bool = False) -> Tensor:
+def logsumexp(x: Tensor | ArrayLike, axis: _Axis = None, keepdims: bool = False) -> Tensor:
     """log(sum(exp(x))) over ``axis``, computed stably."""
     return _as_node(x).logsumexp(axis=axis, keepdims=keepdims)
 
 
-def softmax(x, axis: int = 0) -> Tensor:
+def softmax(x: Tensor | ArrayLike, axis: int = 0) -> Tensor:
     """Softmax over ``axis`` (default 0: classes are rows when examples are columns)."""
     return _as_node(x).softmax(axis=axis)
 
 
-def log_softmax(x, axis: int = 0) -> Tensor:
+def log_softmax(x: Tensor | ArrayLike, axis: int = 0) -> Tensor:
     """log(softmax(x)) over ``axis``, computed stably."""
     return _as_node(x).log_softmax(axis=axis)
 
 
-def binary_cross_entropy(prediction, Y, logits: bool = False, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy(
+    prediction: Node | ArrayLike,
+    Y: Node | ArrayLike,
+    logits: bool = False,
+    reduction: Literal["mean", "sum", "none"] = "mean",
+) -> Tensor:
     """The course's cost J = -(1/m) sum(Y log A + (1 - Y) log(1 - A)), fused and stable.
 
     ``prediction`` is A (probabilities) or, with ``logits=True``, Z (then A = sigmoid(Z) inside,
@@ -404,14 +579,15 @@ def binary_cross_entropy(prediction, Y, logits: bool = False, reduction: str = "
 # --- recording ------------------------------------------------------------------------------------------
 
 
-def apply(op: Op, operands: tuple, params: dict | None = None) -> Tensor:
+def apply(op: Op, operands: tuple[Node, ...], params: dict[str, Any] | None = None) -> Tensor:
     """Run ``op`` on the operands' data (with its ``params``, e.g. ``axis``) and, if any operand needs
     a gradient, record it.
 
     The one place a Tensor op result is made. NumPy errors become a ShapeError that names the
     op, the operands' labels and their shapes.
     """
-    forward, count = op.forward, len(operands)
+    forward: Callable[..., tuple[Any, Any]]
+    forward, count = op.forward, len(operands)  # type: ignore[assignment]  # a Tensor op's record has one
     if op.domain is not None:  # log, sqrt, /, **: the library's error, as for a Scalar, not NaN and a warning
         values = [x.data for x in operands]
         if not op.domain.surely_inside(values):
@@ -437,7 +613,14 @@ def apply(op: Op, operands: tuple, params: dict | None = None) -> Tensor:
     return _record(out, operands, saved, op, needs, params)
 
 
-def _record(out, operands: tuple, saved, op: Op, needs: tuple, params: dict | None = None) -> Tensor:
+def _record(
+    out: Any,
+    operands: tuple[Node, ...],
+    saved: Any,
+    op: Op,
+    needs: tuple[bool, ...],
+    params: dict[str, Any] | None = None,
+) -> Tensor:
     """Wrap ``out`` in a node; record the op if grad mode is on and an operand ``needs`` a gradient.
 
     ``params`` (the op's keyword arguments) matter only to a step that compile() traces.
@@ -465,7 +648,7 @@ def _record(out, operands: tuple, saved, op: Op, needs: tuple, params: dict | No
             if x._op is not None:  # computed: read-only already
                 continue
             kind = type(x.data)
-            if kind is _ndarray and (x.requires_grad or x.data.flags.writeable):
+            if kind is _ndarray and (x.requires_grad or x.data.flags.writeable):  # type: ignore[union-attr]  # an array
                 # a parameter's array (a constant's is read-only already): is it kept?
                 kept = type(saved) is _ndarray or type(saved) is tuple and _ndarray in map(type, saved)
                 if kept or out.base is not None:
@@ -490,23 +673,23 @@ def _record(out, operands: tuple, saved, op: Op, needs: tuple, params: dict | No
     return node
 
 
-def _item(array):
+def _item(array: np.ndarray) -> Any:
     return array.item()
 
 
-def _truth(array):
+def _truth(array: np.ndarray) -> bool:
     return bool(array.reshape(()))
 
 
-def _tolist(array):
+def _tolist(array: np.ndarray) -> Any:
     return array.tolist()
 
 
-def _leaf(array: np.ndarray, requires_grad: bool, label) -> Tensor:
+def _leaf(array: np.ndarray, requires_grad: bool, label: str | None) -> Tensor:
     return _as_leaf(_new_tensor(Tensor), array, requires_grad, label)
 
 
-def _as_leaf(node: Tensor, array: np.ndarray, requires_grad: bool, label) -> Tensor:
+def _as_leaf(node: Tensor, array: np.ndarray, requires_grad: bool, label: str | None) -> Tensor:
     """Fill every slot of a new node that no op made (an input, a parameter or a constant)."""
     node.data = array
     node.requires_grad = requires_grad
@@ -526,7 +709,9 @@ def _as_leaf(node: Tensor, array: np.ndarray, requires_grad: bool, label) -> Ten
 # --- helpers ----------------------------------------------------------------------------------------------
 
 
-def _as_array(data, dtype, requires_grad: bool, label, copy: bool = True) -> np.ndarray:
+def _as_array(
+    data: ArrayLike | Node, dtype: DTypeLike | None, requires_grad: bool, label: str | None, copy: bool = True
+) -> np.ndarray:
     """``data`` as an array the new leaf owns (a copy), or, with ``copy=False``, the caller's own."""
     if isinstance(data, Node):
         data = data.data
@@ -550,7 +735,7 @@ def _as_array(data, dtype, requires_grad: bool, label, copy: bool = True) -> np.
     return array
 
 
-def _holds_a_node(data) -> bool:
+def _holds_a_node(data: list[Any] | tuple[Any, ...]) -> bool:
     """True if a (nested) list or tuple holds a Scalar or Tensor."""
     stack = [data]
     while stack:
@@ -562,7 +747,7 @@ def _holds_a_node(data) -> bool:
     return False
 
 
-def _operand(x, partner):
+def _operand(x: object, partner: object) -> Node | NotImplementedType:
     """The other operand of an infix op as a node: Scalars stay, numbers and arrays become constants."""
     if isinstance(x, Node):
         return x
@@ -579,11 +764,11 @@ def _constant(array: np.ndarray) -> Tensor:
     return _leaf(array, False, None)
 
 
-def _as_node(x) -> Node:
+def _as_node(x: _N | ArrayLike) -> _N | Tensor:
     return x if isinstance(x, Node) else Tensor(x)
 
 
-def _pair(x, y) -> tuple:
+def _pair(x: _Operand, y: _Operand) -> tuple[Node, Node]:
     if not isinstance(x, Node):
         x = _operand(x, y) if isinstance(y, Node) else Tensor(x)
     if not isinstance(y, Node):
@@ -593,20 +778,20 @@ def _pair(x, y) -> tuple:
     return x, y
 
 
-def _float_dtype(node) -> np.dtype:
+def _float_dtype(node: Node) -> np.dtype[Any]:
     if isinstance(node, Tensor) and node.data.dtype.kind == "f":
         return node.data.dtype
     return np.dtype(np.float64)
 
 
-def _raw(x):
+def _raw(x: object) -> Any:
     return x.data if isinstance(x, Node) else x
 
 
 # --- the methods, made from the op records ------------------------------------------------------------------
 
 
-def _binary_method(op: Op, reflected: bool):
+def _binary_method(op: Op, reflected: bool) -> Callable[..., Any]:
     """``a @ b`` (and ``X @ W`` when ``reflected``): numbers and arrays become constants first."""
     inlined = _inlined_method(op, ("other", "self") if reflected else ("self", "other"))
     if inlined is not None:
@@ -623,14 +808,18 @@ def _binary_method(op: Op, reflected: bool):
     return method
 
 
-def _unary_method(op: Op):
+def _unary_method(op: Op) -> Callable[..., Any]:
     """``t.tanh()``, ``t.sum(axis=0)``: an elementwise op's parameters are fixed in a bound copy."""
     if not op.param_names:
         inlined = _inlined_method(op, ("self",))
         return inlined if inlined is not None else lambda self: apply(op, (self,))
     if op.elementwise:
-        return lambda self, *args, **kwargs: apply(op.bind(**op.parse(*args, **kwargs)), (self,))
-    return lambda self, *args, **kwargs: apply(op, (self,), op.parse(*args, **kwargs))
+        return lambda self, *args, **kwargs: apply(
+            op.bind(**op.parse(*args, **kwargs)), (self,)  # type: ignore[misc]  # it has a parse
+        )
+    return lambda self, *args, **kwargs: apply(
+        op, (self,), op.parse(*args, **kwargs)  # type: ignore[misc]  # it has a parse
+    )
 
 
 _RULE_THEN_RECORD = """    try:
@@ -658,7 +847,7 @@ _BINARY = (
 )
 
 
-def _inlined_method(op: Op, operands: tuple[str, ...]):
+def _inlined_method(op: Op, operands: tuple[str, ...]) -> Callable[..., Any] | None:
     """The method of an elementwise op with its rule pasted in: what ``apply`` does, without the calls."""
     if not op.elementwise or op.takes_needs:
         return None

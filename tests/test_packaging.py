@@ -64,6 +64,7 @@ def test_wheel_holds_only_the_autograd_lite_namespace(tmp_path):
     assert "autograd_lite/nn/__init__.py" in names
     assert "autograd_lite/viz/__init__.py" in names
     assert "autograd_lite/app/playground.html" in names  # the playground's page ships with the package
+    assert "autograd_lite/py.typed" in names  # type checkers read the package's hints
     entry_points = zipfile.ZipFile(wheel).read(
         f"autograd_lite-{autograd_lite.__version__}.dist-info/entry_points.txt"
     )

@@ -14,6 +14,11 @@ import inspect
 import linecache
 import textwrap
 import types
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .record import Op
 
 RESERVED = {"self", "other", "value", "local", "op", "error", "g", "saved", "needs", "Scalar", "Tensor",
             "ShapeError", "explain", "parents", "parent", "node"}  # fmt: skip
@@ -28,16 +33,26 @@ class RuleText:
 
     __slots__ = ("xp", "values", "statements", "result", "saved", "partials")
 
-    def __init__(self, xp, values, statements, result, saved=(), partials=()) -> None:
+    def __init__(
+        self,
+        xp: str | None,
+        values: list[str],
+        statements: list[str],
+        result: str,
+        saved: Sequence[str] = (),
+        partials: Sequence[ast.expr] = (),
+    ) -> None:
         self.xp, self.values, self.statements, self.result = xp, values, statements, result
         self.saved, self.partials = saved, partials
 
 
-def _function_tree(function) -> ast.FunctionDef | None:
+def _function_tree(function: Callable[..., Any]) -> ast.FunctionDef | None:
     """The syntax tree of a function's definition, without its docstring; None without source."""
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
     except (OSError, TypeError, SyntaxError):  # no source at hand (e.g. frozen): it is called instead
+        return None
+    if not isinstance(tree, ast.FunctionDef):  # a lambda's line: no definition to paste
         return None
     body = tree.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
@@ -46,7 +61,7 @@ def _function_tree(function) -> ast.FunctionDef | None:
     return tree if simple and tree.body else None
 
 
-def _one_expression(function) -> tuple[list[str], ast.expr] | None:
+def _one_expression(function: object) -> tuple[list[str], ast.expr] | None:
     """``(parameters, expression)`` of a kernel function whose body is ``return <expression>`` over its
     parameters alone (``maximum``: ``a if a >= b or a != a else b``), else None."""
     if not isinstance(function, types.FunctionType):
@@ -55,15 +70,16 @@ def _one_expression(function) -> tuple[list[str], ast.expr] | None:
     if tree is None or len(tree.body) != 1 or not isinstance(tree.body[0], ast.Return):
         return None
     parameters = [arg.arg for arg in tree.args.args]
+    returned = tree.body[0].value
     names = {node.id for node in ast.walk(tree.body[0]) if isinstance(node, ast.Name)}
-    return (parameters, tree.body[0].value) if names <= set(parameters) else None
+    return (parameters, returned) if returned is not None and names <= set(parameters) else None
 
 
 class _PasteKernelCalls(ast.NodeTransformer):
     """``xp.maximum(a, 0.0)`` -> ``(a if a >= 0.0 or a != a else 0.0)`` for one-expression kernel
     functions called with names and numbers (nothing evaluated twice that was once)."""
 
-    def __init__(self, xp: str, kernel) -> None:
+    def __init__(self, xp: str | None, kernel: object) -> None:
         self.xp, self.kernel = xp, kernel
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
@@ -85,7 +101,7 @@ class _PasteKernelCalls(ast.NodeTransformer):
 
 
 class _Substitute(ast.NodeTransformer):
-    def __init__(self, replace: dict) -> None:
+    def __init__(self, replace: dict[str, ast.expr]) -> None:
         self.replace = replace
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
@@ -93,7 +109,7 @@ class _Substitute(ast.NodeTransformer):
         return copy.deepcopy(self.replace.get(node.id, node))
 
 
-def rule_text(rule, kernel=None, deferred: bool = False) -> RuleText | None:
+def rule_text(rule: Callable[..., Any], kernel: object = None, deferred: bool = False) -> RuleText | None:
     """The text of ``rule(xp, a, b)``, or None when it cannot be pasted (keyword parameters, a
     ``return`` before the end, or a name that generated code uses itself). With a ``kernel``, its
     one-expression functions are pasted too. ``deferred``: see ``RuleText``."""
@@ -105,22 +121,26 @@ def rule_text(rule, kernel=None, deferred: bool = False) -> RuleText | None:
     names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     if not isinstance(last, ast.Return) or last.value is None or returns or names & RESERVED:
         return None
+    xp: str | None
     xp, *values = [arg.arg for arg in tree.args.args]
     if xp != "xp":  # a rule of values alone (Scalar.dot's)
-        xp, values = None, [xp, *values]
+        values = [xp, *values]
+        xp = None
     if kernel is not None:
         tree = ast.fix_missing_locations(_PasteKernelCalls(xp, kernel).visit(tree))
         *statements, last = tree.body
+    if not isinstance(last, ast.Return) or last.value is None:  # (it still is: pasting replaces calls only)
+        return None
     lines = [ast.unparse(statement) for statement in statements]
-    if not deferred:
-        return RuleText(xp, values, lines, ast.unparse(last.value))
     returned = last.value  # (value, (partial, ...))
+    if not deferred:
+        return RuleText(xp, values, lines, ast.unparse(returned))
     if not (isinstance(returned, ast.Tuple) and len(returned.elts) == 2):
         return None
-    value, partials = returned.elts
-    if not isinstance(partials, ast.Tuple):
+    value, returned_partials = returned.elts
+    if not isinstance(returned_partials, ast.Tuple):
         return None
-    partials = partials.elts
+    partials = returned_partials.elts
     assigned = {
         node.id
         for node in ast.walk(ast.Module(statements, []))
@@ -132,7 +152,9 @@ def rule_text(rule, kernel=None, deferred: bool = False) -> RuleText | None:
     return RuleText(xp, values, lines, result, saved, partials)
 
 
-def deferred_functions(rule, kernel) -> tuple | None:
+def deferred_functions(
+    rule: Callable[..., Any], kernel: object
+) -> tuple[Callable[..., tuple[Any, Any]], Callable[[Any, Any, tuple[bool, ...]], tuple[Any, ...]]] | None:
     """``forward(*values) -> (value, saved)`` and ``vjp(g, saved, needs)`` made from the rule's text:
     the forward pass computes only the value (and keeps what the partials need), the backward pass
     computes ``dA = dZ ⊙ partial`` from the rule's own partial expressions (``g / a`` for ``1 / a``).
@@ -146,7 +168,8 @@ def deferred_functions(rule, kernel) -> tuple | None:
     unpack = f"{''.join(f'{saved}, ' for saved in text.saved)}= saved" if text.saved else "pass"
     terms = [f"{_times_g(partial)} if needs[{i}] else None" for i, partial in enumerate(text.partials)]
     vjp = f"def vjp(g, saved, needs):\n    {unpack}\n    return ({', '.join(terms)},)\n"
-    namespace = {**rule.__globals__, text.xp: kernel}  # the rule's own constants (gelu's) too
+    namespace: dict[str, Any] = {**rule.__globals__, text.xp: kernel}  # type: ignore[dict-item]  # has an xp
+    # (the rule's own constants, gelu's, are in its globals)
     return (
         compile_function(forward + "\n", f"<Tensor forward from the {name} rule>", dict(namespace)),
         compile_function(vjp, f"<Tensor vector-Jacobian product from the {name} rule>", dict(namespace)),
@@ -168,22 +191,31 @@ def _times_g(partial: ast.expr) -> str:
     return f"g * ({ast.unparse(partial)})"
 
 
-def body_text(function, indent: str) -> str:
+def body_text(function: Callable[..., Any], indent: str) -> str:
     """The statements of ``function`` (its docstring left out) as text, each line indented by ``indent``:
     a function pasted whole into a generated one (a Scalar method records its node without a call)."""
     tree = _function_tree(function)
-    return "".join(textwrap.indent(ast.unparse(statement), indent) + "\n" for statement in tree.body)
+    statements = tree.body  # type: ignore[union-attr]  # the library's own function: its source is at hand
+    return "".join(textwrap.indent(ast.unparse(statement), indent) + "\n" for statement in statements)
 
 
-def paste_rule(op, operands: tuple[str, ...], template: str, namespace: dict, kernel, deferred=False):
+def paste_rule(
+    op: Op,
+    operands: tuple[str, ...],
+    template: str,
+    namespace: dict[str, Any],
+    kernel: object,
+    deferred: bool = False,
+) -> Callable[..., Any] | None:
     """The method written by ``template`` with ``op``'s rule pasted at ``{rule}``, or None if the rule
     cannot be pasted (then the caller calls it).
 
     ``operands`` names the method's arguments in the rule's order (``("other", "self")`` for ``3 * a``).
     The template may use ``{signature}``, ``{parents}`` (the operands as a tuple) and ``{needs}``.
     """
-    text = rule_text(op.rule, kernel, deferred)
-    if text is None:
+    rule = op.rule
+    text = rule_text(rule, kernel, deferred) if rule is not None else None  # a structural op has no rule
+    if rule is None or text is None:
         return None
     parents = f"({operands[0]},)" if len(operands) == 1 else f"({', '.join(operands)})"
     lines = [
@@ -200,10 +232,13 @@ def paste_rule(op, operands: tuple[str, ...], template: str, namespace: dict, ke
     )
     payload = "Scalar" if "Scalar" in namespace else "Tensor"
     filename = f"<{payload} method from the {op.name} rule>"
-    return compile_function(source, filename, {**op.rule.__globals__, **namespace, text.xp: kernel, "op": op})
+    globals_: dict[str, Any] = {
+        **rule.__globals__, **namespace, text.xp: kernel, "op": op  # type: ignore[dict-item]  # it has an xp
+    }
+    return compile_function(source, filename, globals_)
 
 
-def compile_function(source: str, filename: str, namespace: dict):
+def compile_function(source: str, filename: str, namespace: dict[str, Any]) -> Callable[..., Any]:
     """Define the one function in ``source`` with ``namespace`` as its globals; its text is kept for
     tracebacks and ``inspect.getsource``."""
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
+from typing import Any
 
 from . import arrays, floats
 from .inline import deferred_functions
@@ -39,21 +40,32 @@ class Domain:
     """
 
     __slots__ = ("rules", "ranges", "inside_above")
+    rules: tuple[tuple[Callable[..., Any], str], ...]
+    ranges: tuple[tuple[float, float], ...]
+    inside_above: float | None
 
     def __init__(
-        self, *rules: tuple[Callable, str], ranges: tuple = ((-3.0, 3.0),), inside_above: float | None = None
+        self,
+        *rules: tuple[Callable[..., Any], str],
+        ranges: tuple[tuple[float, float], ...] = ((-3.0, 3.0),),
+        inside_above: float | None = None,
     ) -> None:
         self.rules, self.ranges = rules, ranges
         self.inside_above = inside_above  # every input above this is inside: one reduction checks an array
 
     @classmethod
     def outside(
-        cls, outside: Callable, message: str, low: float, high: float = 3.0, inside_above: float | None = None
+        cls,
+        outside: Callable[..., Any],
+        message: str,
+        low: float,
+        high: float = 3.0,
+        inside_above: float | None = None,
     ) -> Domain:
         """A one-input domain, e.g. ``Domain.outside(lambda a, needs: a <= 0.0, "{0} is not > 0", 0.2)``."""
         return cls((outside, message), ranges=((low, high),), inside_above=inside_above)
 
-    def surely_inside(self, values) -> bool:
+    def surely_inside(self, values: Any) -> bool:
         """True if one array's smallest value is above ``inside_above`` (else the rules decide)."""
         if self.inside_above is None:
             return False
@@ -104,8 +116,35 @@ class Op:
         "gather",
         "deferred",
     )
+    # the slots' types (annotations only); None where a record has no such part
+    name: str
+    rule: Callable[..., tuple[Any, tuple[Any, ...]]] | None  # elementwise: rule(xp, *values, **params)
+    scalar: Callable[..., tuple[Any, tuple[Any, ...]]] | None  # on floats: (value, local derivatives)
+    forward: Callable[..., tuple[Any, Any]] | None  # on arrays: (out, saved)
+    vjp: Callable[[Any, Any, tuple[bool, ...]], tuple[Any, ...]] | None  # (g, saved, needs) -> grads
+    symbol: str | None
+    notation: str | None
+    glyph: str | None
+    method: str | None
+    arity: int | None  # None: any number of operands
+    param_names: tuple[str, ...]
+    params: dict[str, Any]
+    parse: Callable[..., dict[str, Any]] | None
+    partials_text: tuple[str, ...] | Callable[[int, int], str]
+    vjp_text: tuple[str, ...] | None
+    domain: Domain | None
+    kinks: tuple[float, ...]
+    takes_needs: bool
+    broadcasts: bool
+    reduction: bool
+    program: bool
+    explain: Callable[[list[tuple[str, tuple[int, ...]]]], str] | None
+    doc: str | None
+    base: Op
+    gather: Callable[[tuple[Any, ...]], tuple[Any, ...]]
+    deferred: bool
 
-    def __init__(self, name: str, **fields) -> None:
+    def __init__(self, name: str, **fields: Any) -> None:
         self.name = name
         for slot in self.__slots__[1:]:
             setattr(self, slot, fields.pop(slot, None))
@@ -114,7 +153,7 @@ class Op:
         self.params = self.params or {}
         self.base = self.base or self
         self.kinks = self.kinks or ()
-        self.gather = self.gather or _one_tuple
+        self.gather = self.gather or _one_tuple  # type: ignore[truthy-function]  # None until set here
         for flag in ("takes_needs", "broadcasts", "reduction", "program", "deferred"):
             setattr(self, flag, bool(getattr(self, flag)))
 
@@ -123,7 +162,7 @@ class Op:
         """True when the op is one rule over values (Scalar and Tensor), False for structural ops."""
         return self.rule is not None
 
-    def bind(self, **params) -> Op:
+    def bind(self, **params: Any) -> Op:
         """This op with its parameters fixed (``leaky_relu`` with ``slope=0.1``); made once per value."""
         try:
             return _bound(self, tuple(sorted(params.items())))
@@ -158,17 +197,19 @@ class Op:
         return f"Op({self.name}{', ' + shown if shown else ''})"
 
 
-def _one_tuple(values: tuple) -> tuple:
+def _one_tuple(values: tuple[Any, ...]) -> tuple[Any, ...]:
     return (values,)
 
 
 @functools.lru_cache(maxsize=256)
-def _bound(op: Op, params: tuple) -> Op:
-    values = dict(params)
+def _bound(op: Op, params: tuple[tuple[str, Any], ...]) -> Op:
+    rule, values = op.rule, dict(params)
+    if rule is None:  # bind is for elementwise records (their parameters go into the rule)
+        raise TypeError(f"{op.name}: a structural op takes its parameters as apply's params, not bind")
     fields = {slot: getattr(op, slot) for slot in Op.__slots__[1:]}
     fields.update(params=values, base=op)
-    fields["scalar"] = functools.partial(op.rule, floats, **values)
-    fields["forward"] = functools.partial(op.rule, arrays, **values)
+    fields["scalar"] = functools.partial(rule, floats, **values)
+    fields["forward"] = functools.partial(rule, arrays, **values)
     return Op(op.name, **fields)
 
 
@@ -185,7 +226,7 @@ def wrap(text: str) -> str:
     return text if text[0] in "([" else f"({text})"
 
 
-def _names(params: Callable | None) -> tuple[str, ...]:
+def _names(params: Callable[..., Any] | None) -> tuple[str, ...]:
     """The parameters a method takes besides the operands (``slope``; ``axis``, ``keepdims``, ``dim``)."""
     return () if params is None else tuple(inspect.signature(params).parameters)
 
@@ -204,13 +245,13 @@ def register(op: Op) -> Op:
 def elementwise(
     *,
     partials: tuple[str, ...],
-    params: Callable | None = None,
+    params: Callable[..., dict[str, Any]] | None = None,
     domain: Domain | None = None,
     kinks: tuple[float, ...] = (),
     takes_needs: bool = False,
     tensor: bool = True,
-    **written,
-):
+    **written: Any,
+) -> Callable[[Callable[..., tuple[Any, tuple[Any, ...]]]], Op]:
     """Decorator: the function is the op's rule ``rule(xp, *values, **params) -> (value, partials)``.
 
     ``xp`` is the number kernel (``floats`` or ``arrays``); parameters (and ``needs``, for a rule that
@@ -221,9 +262,11 @@ def elementwise(
     line's programs may call it.
     """
 
-    def define(rule: Callable) -> Op:
+    def define(rule: Callable[..., tuple[Any, tuple[Any, ...]]]) -> Op:
         """Register ``rule`` as an op, with everything derived from it."""
         name, arity = rule.__name__.rstrip("_"), rule.__code__.co_argcount - 1  # the values, after xp
+        forward: Callable[..., tuple[Any, Any]]
+        vjp: Callable[[Any, Any, tuple[bool, ...]], tuple[Any, ...]] | None
         forward, vjp = functools.partial(rule, arrays), _ELEMENTWISE_VJPS.get(arity)
         deferred = deferred_functions(rule, arrays) if params is None and not takes_needs else None
         if deferred is not None:  # Tensors compute the partials in the backward pass, from the rule's text
@@ -252,13 +295,13 @@ def elementwise(
 
 def structural(
     name: str,
-    forward: Callable | None,
-    vjp: Callable | None,
+    forward: Callable[..., tuple[Any, Any]] | None,
+    vjp: Callable[[Any, Any, tuple[bool, ...]], tuple[Any, ...]] | None,
     *,
     vjp_text: tuple[str, ...],
-    params: Callable | None = None,
+    params: Callable[..., dict[str, Any]] | None = None,
     arity: int | None = 1,
-    **fields,
+    **fields: Any,
 ) -> Op:
     """Register a Tensor op given as ``forward(*arrays, **params) -> (out, saved)`` and its
     ``vjp(g, saved, needs)``; ``vjp_text`` is the vector-Jacobian product each input gets, in the
@@ -268,19 +311,26 @@ def structural(
     values into that rule's arguments (by default, the one tuple ``(values,)``).
     """
     fields.setdefault("doc", forward.__doc__ if forward is not None else None)
-    written = {key: fields.pop(key) for key in ("symbol", "notation", "glyph") if key in fields}
+    written: dict[str, Any] = {k: fields.pop(k) for k in ("symbol", "notation", "glyph") if k in fields}
     partials_text = fields.pop("partials", ())
     fields.update(forward=forward, vjp=vjp, vjp_text=vjp_text, arity=arity, partials_text=partials_text)
     return _register(name, params, written, **fields)
 
 
-def _register(name: str, params: Callable | None, written: dict, **fields) -> Op:
+def _register(
+    name: str, params: Callable[..., dict[str, Any]] | None, written: dict[str, Any], **fields: Any
+) -> Op:
     """The record, with what both kinds share: how the op is written and how its parameters are read."""
     written.setdefault("glyph", written.get("symbol"))
     return register(Op(name, parse=params, param_names=_names(params), **written, **fields))
 
 
-def install_methods(cls: type, binary_method, unary_method, wants) -> None:
+def install_methods(
+    cls: type,
+    binary_method: Callable[[Op, bool], Callable[..., Any]],
+    unary_method: Callable[[Op], Callable[..., Any]],
+    wants: Callable[[Op], bool],
+) -> None:
     """Give ``cls`` one method per op record that ``wants`` (``__add__`` and ``__radd__`` for ``+``)."""
     for op in OPS.values():
         if op.method is None or not wants(op):
@@ -295,19 +345,20 @@ def install_methods(cls: type, binary_method, unary_method, wants) -> None:
             if op.parse is not None:  # help(t.sum) shows (self, axis=None, keepdims=False, *, dim=None)
                 parameters = inspect.signature(op.parse).parameters.values()
                 self = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
-                method.__signature__ = inspect.Signature([self, *parameters])
+                signature = inspect.Signature([self, *parameters])
+                method.__signature__ = signature  # type: ignore[attr-defined]  # help() reads it
             setattr(cls, name, method)
 
 
 # --- the vector-Jacobian product of every elementwise op: dA = dZ ⊙ dZ/dA --------------------------
 
 
-def _unary_vjp(g, partials, needs):
+def _unary_vjp(g: Any, partials: tuple[Any, ...], needs: tuple[bool, ...]) -> tuple[Any, ...]:
     (partial,) = partials
     return (g * partial if type(partial) is not float else _times(g, partial),)
 
 
-def _binary_vjp(g, partials, needs):
+def _binary_vjp(g: Any, partials: tuple[Any, ...], needs: tuple[bool, ...]) -> tuple[Any, ...]:
     # a constant partial is a float: the 1 of + hands g over as it is (the most common case)
     da, db = partials
     if needs[0]:
@@ -317,9 +368,12 @@ def _binary_vjp(g, partials, needs):
     return (da if needs[0] else None), (db if needs[1] else None)
 
 
-def _times(g, partial: float):
+def _times(g: Any, partial: float) -> Any:
     """g times a constant partial; the -1 of - negates g without a multiplication."""
     return -g if partial == -1.0 else g * partial
 
 
-_ELEMENTWISE_VJPS = {1: _unary_vjp, 2: _binary_vjp}
+_ELEMENTWISE_VJPS: dict[int, Callable[[Any, Any, tuple[bool, ...]], tuple[Any, ...]]] = {
+    1: _unary_vjp,
+    2: _binary_vjp,
+}

@@ -5,15 +5,18 @@ Their backward moves the incoming gradient back to where each element came from.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from .record import structural
 
 
-def _axes_params(*axes) -> dict:
+def _axes_params(*axes: int | Sequence[int]) -> dict[str, Any]:
     """``t.transpose()``, ``t.transpose(1, 0)`` or ``t.transpose((1, 0))``."""
-    axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
-    return {"axes": tuple(axes) if axes else None}
+    given = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
+    return {"axes": tuple(given) if given else None}
 
 
 def _transpose(a, axes):
@@ -37,10 +40,10 @@ structural(
 )
 
 
-def _shape_params(*shape) -> dict:
+def _shape_params(*shape: int | Sequence[int]) -> dict[str, Any]:
     """``t.reshape(2, 3)`` or ``t.reshape((2, 3))``."""
-    shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
-    return {"shape": tuple(shape)}
+    given = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+    return {"shape": tuple(given)}
 
 
 def _reshape(a, shape):
