@@ -559,3 +559,18 @@ def test_a_leaf_made_to_require_grad_after_its_ops_gets_no_gradient():
     np.testing.assert_allclose(w.grad, np.ones(3))
     (a * w).sum().backward()  # recorded now: a gets its gradient
     np.testing.assert_allclose(a.grad, w.data)
+
+
+def test_zero_dimensional_gradients_are_arrays_and_accumulate():
+    # NumPy answers arithmetic on 0-d arrays with NumPy scalars; .grad stays an array all the same
+    s = Tensor(3.0, requires_grad=True)
+    u = (s * 3).named("u")
+    J = u * u
+    J.backward(retain_graph=True)
+    J.backward()
+    assert type(s.grad) is np.ndarray and type(u.grad) is np.ndarray and s.grad.flags.writeable
+    assert s.grad == 2 * 2 * 9 * 3 and u.grad == 2 * 2 * 9
+    b = Tensor(0.5, requires_grad=True)
+    for _ in range(3):
+        (Tensor(np.ones((2, 1))).sum() * 2 + b).backward()
+    assert type(b.grad) is np.ndarray and b.grad == 3
