@@ -4,6 +4,8 @@
 - ``moons``, ``circles``, ``blobs``, ``gaussian_quantiles``: the course's extra planar datasets,
   generated here (no scikit-learn needed).
 - ``load_catvnoncat``: the course's cat / non-cat images (needs h5py: ``pip install autograd-lite[data]``).
+- ``pictures``: generated stand-ins of the same shape; ``catvnoncat_or_pictures``: the cat data when it is
+  there, else those, with a sentence saying which (the notebooks run either way).
 """
 
 from __future__ import annotations
@@ -212,3 +214,44 @@ def _read_cat_file(h5py, path: Path, split: str) -> tuple[np.ndarray, np.ndarray
         X = images.reshape(images.shape[0], -1).T.astype(np.float64)
     names = [c.decode(errors="replace") if isinstance(c, bytes) else str(c) for c in names]
     return X, labels.reshape(1, -1).astype(np.float64), names
+
+
+def pictures(m: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """``m`` generated 64 x 64 x 3 pictures in [0, 1] in the cat data's layout, X (12288, m) and Y (1, m).
+
+    Noisy backgrounds; label 1 has a warm disc, label 0 cool stripes: a stand-in with the course's shapes
+    for when its pictures are not at hand (about a third are 1s, as cats are in the course's set).
+    """
+    generator = np.random.default_rng(seed)
+    rows, cols = np.mgrid[0:64, 0:64]
+    images = generator.uniform(0.0, 0.45, size=(m, *_CAT_IMAGE_SHAPE))
+    labels = (generator.random(m) < 0.35).astype(np.float64)
+    for k in range(m):
+        if labels[k]:
+            centre, radius = generator.integers(16, 48, size=2), generator.integers(8, 18)
+            shape = (rows - centre[0]) ** 2 + (cols - centre[1]) ** 2 < radius**2
+            colour = np.array([0.55, 0.3, 0.05]) + generator.normal(0, 0.12, size=3)
+        else:
+            period = generator.integers(5, 14)
+            shape = ((rows + generator.integers(0, 2) * cols) // period) % 2 == 0
+            colour = np.array([0.05, 0.3, 0.5]) + generator.normal(0, 0.12, size=3)
+        images[k][shape] += colour
+    return np.clip(images, 0.0, 1.0).reshape(m, -1).T, labels.reshape(1, m)
+
+
+def catvnoncat_or_pictures(data_dir: str | os.PathLike | None = None) -> tuple[CatData, str, str]:
+    """The course's cat data (``load_catvnoncat``) if it can be read, else generated ``pictures`` of the
+    same shapes (209 to train, 50 to test); with what they are (``source``) and, for the generated ones,
+    why the cat data was not used (``reason``, empty otherwise)."""
+    try:
+        return load_catvnoncat(data_dir), "the course's cat pictures", ""
+    except (FileNotFoundError, ImportError) as problem:
+        why = (
+            "reading the .h5 files needs h5py: pip install 'autograd-lite[data]'"
+            if isinstance(problem, ImportError)
+            else f"set {DATA_ENV} to the folder holding train_catvnoncat.h5 and test_catvnoncat.h5"
+            f" ({problem})"
+        )
+    (X_train, Y_train), (X_test, Y_test) = pictures(209, seed=1), pictures(50, seed=2)
+    data = CatData(X_train, Y_train, X_test, Y_test, ["stripes", "disc"])
+    return data, "generated pictures", f"cat data not found: {why}; using generated pictures instead"

@@ -320,45 +320,10 @@ nn.check("update_parameters", update_parameters)
 # $(12288, m)$.
 
 # %%
-def generated_pictures(m: int, seed: int):
-    """m pictures of 64 x 64 x 3 values in [0, 1] on a noisy background: label 1 has a warm disc,
-    label 0 cool stripes. Returns X (12288, m) flattened as the course does, and Y (1, m)."""
-    generator = np.random.default_rng(seed)
-    rows, cols = np.mgrid[0:64, 0:64]
-    images = generator.uniform(0.0, 0.45, size=(m, 64, 64, 3))
-    labels = (generator.random(m) < 0.35).astype(np.float64)
-    for k in range(m):
-        if labels[k]:
-            centre, radius = generator.integers(16, 48, size=2), generator.integers(8, 18)
-            shape = (rows - centre[0]) ** 2 + (cols - centre[1]) ** 2 < radius**2
-            colour = np.array([0.55, 0.3, 0.05]) + generator.normal(0, 0.12, size=3)
-        else:
-            period = generator.integers(5, 14)
-            shape = ((rows + generator.integers(0, 2) * cols) // period) % 2 == 0
-            colour = np.array([0.05, 0.3, 0.5]) + generator.normal(0, 0.12, size=3)
-        images[k][shape] += colour
-    images = np.clip(images, 0.0, 1.0)
-    return images.reshape(m, -1).T, labels.reshape(1, m)
-
-
-try:
-    data = nn.datasets.load_catvnoncat()  # reads the folder named by AUTOGRAD_LITE_DATA
-    X_train, Y_train, X_test, Y_test, classes = data
-    source = "the course's cat pictures"
-except (FileNotFoundError, ImportError) as problem:
-    if isinstance(problem, ImportError):
-        print("cat data not read: reading the .h5 files needs h5py: pip install 'autograd-lite[data]'")
-    else:
-        print(
-            "cat data not found: set AUTOGRAD_LITE_DATA to the folder holding train_catvnoncat.h5 and "
-            "test_catvnoncat.h5, then restart the kernel"
-        )
-    print(f"  (the loader said: {problem})")
-    print("Using generated pictures instead (warm discs = 1, cool stripes = 0), so the rest still runs.")
-    X_train, Y_train = generated_pictures(209, seed=1)
-    X_test, Y_test = generated_pictures(50, seed=2)
-    classes = ["stripes", "disc"]
-    source = "generated pictures"
+data, source, reason = nn.datasets.catvnoncat_or_pictures()  # the folder named by AUTOGRAD_LITE_DATA
+if reason:
+    print(reason)  # warm discs = 1, cool stripes = 0: every cell still runs
+X_train, Y_train, X_test, Y_test, classes = data
 
 num_px = 64
 print(

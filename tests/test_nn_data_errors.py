@@ -287,3 +287,17 @@ def test_example_without_data_fails_with_a_clear_message(tmp_path, name):
     assert result.returncode != 0
     assert DATA_ENV in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_generated_pictures_have_the_cat_datas_shapes_and_are_seeded():
+    X, Y = nn.datasets.pictures(30, seed=4)
+    assert X.shape == (12288, 30) and Y.shape == (1, 30)
+    assert 0.0 <= X.min() and X.max() <= 1.0 and set(np.unique(Y)) <= {0.0, 1.0} and 0 < Y.sum() < 30
+    np.testing.assert_array_equal(X, nn.datasets.pictures(30, seed=4)[0])
+    assert not np.array_equal(X, nn.datasets.pictures(30, seed=5)[0])
+
+
+def test_without_the_cat_data_the_fallback_says_why(tmp_path):
+    data, source, reason = nn.datasets.catvnoncat_or_pictures(tmp_path)
+    assert source == "generated pictures" and data.X_train.shape == (12288, 209) and data.X_test.shape[1] == 50
+    assert reason.startswith("cat data not found: set AUTOGRAD_LITE_DATA") and str(tmp_path) in reason
