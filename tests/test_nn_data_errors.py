@@ -299,5 +299,7 @@ def test_generated_pictures_have_the_cat_datas_shapes_and_are_seeded():
 
 def test_without_the_cat_data_the_fallback_says_why(tmp_path):
     data, source, reason = nn.datasets.catvnoncat_or_pictures(tmp_path)
-    assert source == "generated pictures" and data.X_train.shape == (12288, 209) and data.X_test.shape[1] == 50
+    assert (
+        source == "generated pictures" and data.X_train.shape == (12288, 209) and data.X_test.shape[1] == 50
+    )
     assert reason.startswith("cat data not found: set AUTOGRAD_LITE_DATA") and str(tmp_path) in reason
