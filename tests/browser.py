@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import time
 
-FLAGS = (
+HEADLESS = (  # what this machine's chromium needs to run headless without reaching the network
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -23,8 +23,8 @@ FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--remote-debugging-pipe",
 )
+FLAGS = (*HEADLESS, "--remote-debugging-pipe")
 
 
 def chromium() -> str | None:

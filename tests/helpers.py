@@ -54,16 +54,11 @@ def run_chromium(profile, *arguments: str):
     import shutil
     import subprocess
 
+    from browser import HEADLESS
+
     command = [
         shutil.which("chromium") or "chromium",
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        *HEADLESS,
         f"--user-data-dir={profile}",
         "--window-size=1200,900",
         *arguments,
