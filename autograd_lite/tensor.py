@@ -254,7 +254,7 @@ class Tensor(Node):
         if type(grad) is not _ndarray or grad.shape != g.shape:
             raise BackwardError(
                 f"backward: {name_of(self)}.grad is {type(grad).__name__} "
-                f"{np.shape(grad)}, but gradients "  # type: ignore[arg-type]  # any value a caller set
+                f"{np.shape(grad)}, but gradients "  # type: ignore[arg-type, unused-ignore]  # any value a caller set
                 f"of {name_of(self)} {self.shape} add up into it; set .grad to None or call zero_grad()"
             )
         total = grad + g
@@ -770,7 +770,8 @@ def _constant(array: np.ndarray) -> Tensor:
 
 
 def _as_node(x: _N | ArrayLike) -> _N | Tensor:
-    return x if isinstance(x, Node) else Tensor(x)
+    # (NumPy 2.5's ArrayLike admits objects with __array__, which mypy then narrows to a plain Node)
+    return x if isinstance(x, Node) else Tensor(x)  # type: ignore[return-value, unused-ignore]
 
 
 def _pair(x: _Operand, y: _Operand) -> tuple[Node, Node]:

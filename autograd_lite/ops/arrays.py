@@ -5,6 +5,9 @@ Any name not defined here comes from ``numpy``, so a rule's ``xp.tanh(a)`` is ``
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 from numpy import (  # noqa: F401,E501
     clip,
@@ -55,7 +58,9 @@ def step(a):
     return a > 0
 
 
-smallest = np.minimum.reduce  # smallest(a, None): one reduction, without ndarray.min's Python wrapper
+# smallest(a, None): one reduction, without ndarray.min's Python wrapper (typed as called: NumPy 2.5's
+# stubs would take the axis only by keyword)
+smallest: Callable[..., Any] = np.minimum.reduce
 _EXP_LIMIT = {np.dtype(np.float16): -11.0, np.dtype(np.float32): -88.0}  # below: e^-z overflows
 
 
