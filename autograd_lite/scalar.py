@@ -21,7 +21,7 @@ from __future__ import annotations
 import inspect
 import operator
 import textwrap
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
 from typing import TYPE_CHECKING, Any, SupportsFloat
 
@@ -80,7 +80,9 @@ def _record(value: float, parents: tuple[Scalar, ...], local: tuple[Any, ...], o
 
 def _apply(op: Op, operands: tuple[Scalar, ...]) -> Scalar:
     """Run ``op``'s rule on the operands' values; record the value and the local derivatives."""
-    values = [x.data for x in operands]
+    values: Sequence[Any] = [x.data for x in operands]
+    if op.arity is None:  # an n-ary rule (sum, dot): its record says how it takes the values
+        values = op.gather(tuple(values))
     if op.domain is None and not op.takes_needs:
         value, local = op.scalar(*values)  # type: ignore[misc]  # a Scalar op's record has a scalar rule
         return _record(value, operands, local, op)

@@ -214,19 +214,19 @@ class Tensor(Node):
                 continue
             g = node._g  # dJ/d(node), complete: every child has pushed its share
             node._g = None
+            if type(g) is not _ndarray and g is not False:  # NumPy answers 0-d arithmetic with a scalar
+                g = np.array(g)
             op = node._op
             if op is None:  # a leaf: its .grad is its own, writable array (to clip or scale in place)
                 if g is False:  # nothing reached it: the ops were recorded before it required grad
                     continue
-                if node.grad is None:  # (NumPy answers a 0-d sum or product with a scalar: made an array)
-                    node.grad = g if g.flags.writeable and type(g) is _ndarray else np.array(g)
+                if node.grad is None:
+                    node.grad = g if g.flags.writeable else g.copy()
                 else:
                     node.grad = node._accumulate(g)
                 continue
             # VJPs hand g on as it is (the 1 of +) or return new arrays, one per parent; read-only, g cannot
             # become a leaf's own .grad (a leaf copies what it cannot write)
-            if type(g) is not _ndarray:  # NumPy answers 0-d arithmetic with a scalar: .grad is an array
-                g = np.array(g)
             g.setflags(False)  # write=False
             node.grad = g if node.grad is None else node._accumulate(g)
             for parent, grad in zip(node._parents, op.vjp(g, node._saved, node._needs)):  # type: ignore[misc]  # it has one
@@ -249,8 +249,6 @@ class Tensor(Node):
     def _accumulate(self, g: np.ndarray) -> np.ndarray:
         """``.grad + g``, a new array; a ``.grad`` the caller set to something else is refused clearly."""
         grad = self.grad
-        if type(grad) is not _ndarray and isinstance(grad, np.generic):  # an intermediate's 0-d gradient
-            grad = np.array(grad)
         if type(grad) is not _ndarray or grad.shape != g.shape:
             raise BackwardError(
                 f"backward: {name_of(self)}.grad is {type(grad).__name__} "

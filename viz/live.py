@@ -131,7 +131,7 @@ def replay(root: Scalar, values: dict[str, float]) -> Scalar:
     The same ops in the same order (each by its record, domain checks included), so the new graph has
     the same shape and draws with the same layout; inputs not named in ``values`` keep their values.
     """
-    from autograd_lite.scalar import _apply, _record
+    from autograd_lite.scalar import _apply
 
     copies: dict[int, Scalar] = {}
     for node in reversed(topological_order(root, check_saved=False, constants=True)):  # oldest first
@@ -139,13 +139,7 @@ def replay(root: Scalar, values: dict[str, float]) -> Scalar:
             value = values.get(node.label, node.data) if node.requires_grad else node.data
             copy = Scalar(value, requires_grad=node.requires_grad, label=node.label)
         else:
-            parents = tuple([copies[id(parent)] for parent in node._parents])
-            op = node._op
-            if op.arity is None:  # an n-ary rule (sum, dot): its record says how it takes the values
-                value, local = op.scalar(*op.gather(tuple([parent.data for parent in parents])))
-                copy = _record(value, parents, local, op)
-            else:
-                copy = _apply(op, parents)
+            copy = _apply(node._op, tuple([copies[id(parent)] for parent in node._parents]))
             copy.label = node.label
         copies[id(node)] = copy
     return copies[id(root)]
