@@ -162,6 +162,7 @@ def _path(*steps: tuple) -> Callable[[Any], Any]:
     """
 
     def read(value):
+        """The part of the learner's result the steps lead to."""
         for key, size, name, should in steps:
             if isinstance(key, str):
                 if not isinstance(value, dict):
@@ -483,6 +484,7 @@ def _case_forward_propagation(rng: np.random.Generator, case: int) -> _Case:
     shape = 'a dict {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}'
 
     def from_cache(key):
+        """A reader of ``cache[key]`` in the learner's (A2, cache)."""
         return _path(cache, (key, None, "cache", shape))
 
     Z1 = nodes["Z1"].data
@@ -707,6 +709,7 @@ class _Network:
         ]
 
     def describe(self) -> str:
+        """The case's sizes, for messages."""
         return f"layer_dims {self.dims}, X {self.X.shape}"
 
 
@@ -732,7 +735,8 @@ def _case_L_model_forward(rng: np.random.Generator, case: int) -> _Case:
     L = net.L
     should = f"(AL, caches) with caches a list of L = {L} caches"
 
-    def layer_cache(l):  # the course's cache of layer l, caches[l - 1]
+    def layer_cache(l):
+        """The reader steps to the course's cache of layer l, ``caches[l - 1]``."""
         return (
             _result(1, 2, should),
             (l - 1, L, "caches", f"a list of L = {L} caches, one per layer"),
@@ -874,7 +878,9 @@ def _case_initialize_parameters_deep(rng: np.random.Generator, case: int) -> _Ca
     shape = 'a dict {"W1": W1, "b1": b1, ..., "WL": WL, "bL": bL}'
 
     def judge(key: str, expected_shape: tuple, l: int):
+        """A check of ``parameters[key]``: its shape, then its starting values."""
         def verdict(raw) -> str | None:
+            """What is wrong with the learner's array, or None."""
             try:
                 got = np.asarray(raw, dtype=float)
             except (TypeError, ValueError):

@@ -47,15 +47,7 @@ def with_ids(source: str) -> tuple[str, list[tuple[str, str, str]]]:
 
 def labels(source: str) -> dict[str, list[str]]:
     """Each node's label lines, read back from DOT source, by node name (``n3``, ``op3``)."""
-    found = {}
-    for line in source.split("\n"):
-        node = _NODE_LINE.match(line)
-        if not node or _EDGE_LINE.match(line) or node.group(2) in _SETTINGS:
-            continue
-        label = _label(node.group(3))
-        if label is not None:
-            found[node.group(2)] = label
-    return found
+    return {element[2:]: lines for element, lines in texts(source).items() if not element.startswith("g_e")}
 
 
 def texts(source: str) -> dict[str, list[str]]:

@@ -143,3 +143,17 @@ def replay(root: Scalar, values: dict[str, float]) -> Scalar:
             copy.label = node.label
         copies[id(node)] = copy
     return copies[id(root)]
+
+
+def nudge(rerun, values: dict[str, float], name: str, h: float, output: Scalar, gradient: float) -> dict:
+    """The chain rule's promise, checked: move input ``name`` by ``h`` and the output moves by about
+    ``gradient · h`` (∂J/∂x · h); ``rerun(values)`` computes the output again to give the actual move."""
+    after = rerun({**values, name: values[name] + h}).data
+    return {
+        "name": name,
+        "h": h,
+        "gradient": gradient,
+        "predicted": gradient * h,
+        "actual": after - output.data,
+        "after": after,
+    }

@@ -12,7 +12,7 @@ import html
 from autograd_lite.names import number
 from autograd_lite.scalar import Scalar
 
-from .live import Layouts, replay, snapshot
+from .live import Layouts, nudge, replay, snapshot
 
 INSTALL = 'viz.play needs ipywidgets: pip install "autograd-lite[notebook]"'
 
@@ -112,13 +112,12 @@ class Play:
     def _nudge_text(self, root: Scalar, answer: dict, h: float = 0.001) -> str:
         """The chain rule's promise for the first input: J moves by about ∂J/∂x · h."""
         name = next(iter(self.sliders))
-        gradient = next(node["grad"] for node in answer["nodes"] if node["name"] == name)
-        moved = self._evaluate(dict(self.values(), **{name: self.sliders[name].value + h}))
+        gradient = next(node["grad"] for node in answer["nodes"] if node["name"] == name) or 0.0
+        moved = nudge(self._evaluate, self.values(), name, h, root, gradient)
         J = answer["output"]
-        actual = moved.data - root.data
         return html.escape(
-            f"move {name} by {number(h)} and {J} moves by about ∂{J}/∂{name} · h = {number(gradient or 0.0)}"
-            f" · {number(h)} = {number((gradient or 0.0) * h)}; it really moves by {number(actual)}."
+            f"move {name} by {number(h)} and {J} moves by about ∂{J}/∂{name} · h = {number(gradient)}"
+            f" · {number(h)} = {number(moved['predicted'])}; it really moves by {number(moved['actual'])}."
         )
 
 

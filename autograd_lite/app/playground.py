@@ -28,7 +28,6 @@ import errno
 import json
 import math
 import queue
-import re
 import subprocess
 import sys
 import threading
@@ -37,6 +36,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 
+from ..viz import live
 from .program import MAX_LENGTH, ProgramError, input_names, run_program
 
 HOST = "127.0.0.1"
@@ -48,7 +48,6 @@ MAX_REQUEST = 4 * MAX_LENGTH + 16_384  # bytes: a program at its longest, escape
 MAX_INPUT = 1e15  # |value| of an input
 TIME_LIMIT = 10.0  # seconds per evaluation
 STARTUP_LIMIT = 120.0  # seconds for a fresh worker process to be ready
-_POSITION = re.compile(r"^line (\d+), column (\d+): ")
 
 
 class PlaygroundError(ValueError):
@@ -68,16 +67,14 @@ def evaluate(request: dict, layouts=None) -> dict:
     The answer of ``POST /api/evaluate`` (see the module). Raises ProgramError for a program that
     cannot run and PlaygroundError for a malformed request.
     """
-    from autograd_lite.viz.live import snapshot
-
     program, inputs = _program(request), _values(request.get("inputs", {}))
     view = request.get("view", "both")
-    if view not in ("forward", "backward", "both"):
+    if view not in live.VIEWS:
         raise PlaygroundError(f"view must be forward, backward or both, not {view!r}")
     built = run_program(program, inputs)
     J = built.output
     J.backward(retain_graph=True)
-    answer = snapshot(J, view, layouts)
+    answer = live.snapshot(J, view, layouts)
     answer["inputs"] = inputs
     if request.get("nudge") is not None:
         answer["nudge"] = _nudge(program, inputs, built, request["nudge"])
@@ -114,24 +111,13 @@ def _nudge(program: str, inputs: dict[str, float], built, nudge) -> dict:
     name, h = nudge["name"], nudge.get("h", 0.001)
     if isinstance(h, bool) or not isinstance(h, (int, float)) or not math.isfinite(h):
         raise PlaygroundError(f"nudge h: {h!r} is not a number")
-    moved = dict(inputs, **{name: inputs[name] + h})
-    after = run_program(program, moved).output.data
-    gradient = built.names[name].grad
-    return {
-        "name": name,
-        "h": h,
-        "gradient": gradient,
-        "predicted": gradient * h,
-        "actual": after - built.output.data,
-        "after": after,
-    }
+    rerun = lambda values: run_program(program, values).output
+    return live.nudge(rerun, inputs, name, h, built.output, built.names[name].grad)
 
 
 def _worker() -> None:
     """The worker process: one JSON request per line on stdin, one JSON answer per line on stdout."""
-    from autograd_lite.viz.live import Layouts
-
-    layouts = Layouts()
+    layouts = live.Layouts()
     _answer("ready", None)
     for line in sys.stdin:
         kind, request = json.loads(line)
@@ -141,7 +127,7 @@ def _worker() -> None:
             else:
                 answer = ("ok", evaluate(request, layouts))
         except ProgramError as error:
-            answer = ("program", str(error))
+            answer = ("program", [str(error), error.line, error.column])
         except PlaygroundError as error:
             answer = ("request", [str(error), int(error.status)])
         except Exception as error:  # a bug, reported as one line, and the worker goes on
@@ -209,7 +195,7 @@ class Evaluator:
                 )
         status, answer = reply
         if status == "program":
-            raise ProgramError(answer)
+            raise ProgramError(*answer)
         if status == "request":
             raise PlaygroundError(*answer)
         if status == "internal":
@@ -260,6 +246,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        """The page, at ``/``; anything else is 404."""
         if not self._addressed_to_us():
             return
         if self.path.split("?", 1)[0] in ("/", "/index.html"):
@@ -268,6 +255,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(HTTPStatus.NOT_FOUND, {"error": f"no page at {self.path}"})
 
     def do_POST(self) -> None:  # noqa: N802
+        """``/api/evaluate`` and ``/api/inputs``, answered by the worker; errors as JSON with a status."""
         if not self._addressed_to_us():
             return
         kind = {"/api/evaluate": "evaluate", "/api/inputs": "inputs"}.get(self.path)
@@ -278,7 +266,8 @@ class _Handler(BaseHTTPRequestHandler):
             request = self._request()
             self._json(HTTPStatus.OK, self.server.evaluator(kind, request))
         except ProgramError as error:
-            self._json(HTTPStatus.BAD_REQUEST, _program_error(str(error)))
+            where = {} if error.line is None else {"line": error.line, "column": error.column}
+            self._json(HTTPStatus.BAD_REQUEST, {"error": str(error), **where})
         except PlaygroundError as error:
             self._json(error.status, {"error": str(error)})
 
@@ -331,14 +320,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args) -> None:
         """Quiet: the terminal shows the address and errors, not every request."""
-
-
-def _program_error(message: str) -> dict:
-    """``{"error": ..., "line": 1, "column": 9}`` for a message that starts with its position."""
-    found = _POSITION.match(message)
-    if found is None:
-        return {"error": message}
-    return {"error": message, "line": int(found.group(1)), "column": int(found.group(2))}
 
 
 class PlaygroundServer(ThreadingHTTPServer):

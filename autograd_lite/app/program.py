@@ -36,7 +36,12 @@ FUNCTIONS = {op.method: op for op in OPS.values() if op.program and op.symbol is
 
 
 class ProgramError(ValueError):
-    """A program that cannot be run; the message starts with the line and column."""
+    """A program that cannot be run; the message starts with the line and column, which ``line`` and
+    ``column`` also hold (None for an error that is not at a place in the program)."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
 
 
 @dataclass
@@ -53,7 +58,7 @@ def run_program(source: str, inputs: dict[str, float]) -> Program:
     try:
         return _run(source, inputs)
     except ProgramError as error:
-        raise ProgramError(_located(str(error), source)) from None
+        raise _located(str(error), source) from None
 
 
 def input_names(source: str) -> list[str]:
@@ -65,7 +70,7 @@ def input_names(source: str) -> list[str]:
     try:
         tree = _parse(source)
     except ProgramError as error:
-        raise ProgramError(_located(str(error), source)) from None
+        raise _located(str(error), source) from None
     found: dict[str, None] = {}
     assigned: set[str] = set()
     for statement in tree.body:
@@ -280,10 +285,10 @@ def _statement_lines(source: str) -> list[str]:
     return source.replace(";", "\n").split("\n")
 
 
-def _located(message: str, source: str) -> str:
-    """Replace the ``@line:column@`` marker by the position in ``source`` as the user typed it."""
+def _located(message: str, source: str) -> ProgramError:
+    """The error with the ``@line:column@`` marker replaced by the position in ``source`` as typed."""
     if not message.startswith("@"):
-        return message
+        return ProgramError(message)
     marker, rest = message[1:].split("@", 1)
     line, column = (int(part) for part in marker.split(":"))
     lines = _statement_lines(source)
@@ -292,4 +297,4 @@ def _located(message: str, source: str) -> str:
     offset = sum(len(text) + 1 for text in lines[: line - 1]) + indent + column - 1
     typed_line = source.count("\n", 0, offset) + 1
     typed_column = offset - (source.rfind("\n", 0, offset) + 1) + 1
-    return f"line {typed_line}, column {typed_column}{rest}"
+    return ProgramError(f"line {typed_line}, column {typed_column}{rest}", typed_line, typed_column)
