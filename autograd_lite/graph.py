@@ -8,8 +8,9 @@ Course picture: the forward pass builds the graph left to right (``u = b*c``, ``
   what its backward rule saved);
 - ``topological_order``: every node that leads to the output, in an order where a node always
   comes before its parents (iterative, so a 1,000,000-node chain is fine);
-- ``backward_walk``: the nodes a backward pass visits, marked and with their children counted (a
-  Scalar pass takes a node when its last child is done; a Tensor pass sorts the few it has);
+- ``backward_walk``: the nodes a backward pass visits, marked (a Tensor pass sorts the few it has; a
+  Scalar pass needs no walk: each Scalar counts its children as they are made, and the pass takes a node
+  when its last child is done, see ``Scalar._backward_pass``);
 - ``backward``: seeds ``dJ/dJ`` and lets each node push its gradient to its parents;
 - ``no_grad``: a context (or decorator) in which ops are computed but not recorded.
 
@@ -161,7 +162,8 @@ class Node:
     ``_parents`` (input nodes), ``_op`` (the op, for names and diagrams), ``_saved`` (what the
     backward rule needs; ``FREED`` once released by ``backward``), ``_g`` (gradient arriving during
     the current backward pass), ``_created`` (creation number, see ``topological_order``), ``_pending``
-    (during a backward pass: how many children have yet to hand over their share, see ``backward_walk``).
+    (a Scalar's: how many of its children may still hand it a share of dJ/d(node), counted as they are
+    made, see ``Scalar._backward_pass``).
     """
 
     __slots__ = (  # the backward walk's and pass's slots first: nearer the refcount, fewer cache lines
@@ -233,8 +235,8 @@ class Node:
 
     # --- hooks each payload class implements -----------------------------------------------------
     def _backward_order(self) -> list[Node]:
-        """The nodes a backward pass from this root visits, in ``topological_order``."""
-        return topological_order(self)
+        """The nodes a backward pass from this root visits, children first (``walk_in_order``)."""
+        return walk_in_order(self)
 
     @staticmethod
     def _backward_pass(order: list[Node], retain_graph: bool) -> None:
@@ -287,13 +289,11 @@ def topological_order(root: Node, check_saved: bool = True, constants: bool = Fa
     return found
 
 
-def backward_walk(root: Node, mark: float) -> list[Node]:
+def backward_walk(root: Node, mark: object) -> list[Node]:
     """The nodes a backward pass from ``root`` visits (they require grad), as a walk finds them, ``root``
     first. Each found node's ``_g`` is set to ``mark`` (it is None outside a pass, so no set of the found
-    is kept) and ``_pending`` counts its children, the shares of dJ/d(node) the pass will hand it.
-    Refuses a graph whose saved values a previous backward freed."""
+    is kept). Refuses a graph whose saved values a previous backward freed."""
     root._g = mark
-    root._pending = 0
     found = [root]
     find = found.append
     for node in found:  # the list grows as the walk finds parents: each is visited once
@@ -302,13 +302,17 @@ def backward_walk(root: Node, mark: float) -> list[Node]:
                 found_node._g = None
             raise freed_error(node)
         for parent in node._parents:
-            if parent.requires_grad:
-                if parent._g is None:
-                    parent._g = mark
-                    parent._pending = 1
-                    find(parent)
-                else:
-                    parent._pending += 1
+            if parent.requires_grad and parent._g is None:
+                parent._g = mark
+                find(parent)
+    return found
+
+
+def walk_in_order(root: Node) -> list[Node]:
+    """``backward_walk``'s nodes sorted children first (newest first), each ``_g`` starting at False
+    (found, no share yet): the order a Tensor pass, a checked pass and a traced pass take."""
+    found = backward_walk(root, False)
+    found.sort(key=_newest_first, reverse=True)  # parents are older than their children
     return found
 
 
@@ -327,7 +331,8 @@ def backward(root: Node, grad: ArrayLike | Node | None = None, retain_graph: boo
             f"backward: {name_of(root)} does not require grad, so there is nothing to "
             "differentiate (were its inputs made with requires_grad=False or under no_grad()?)"
         )
-    order = root._backward_order()  # marks the nodes it finds: a failure below clears the marks
+    checked = _anomaly.enabled or _tracing.tape is not None  # these passes take every node in order
+    order = walk_in_order(root) if checked else root._backward_order()  # a failure below clears the marks
     try:
         root._seed(grad)
         if _anomaly.enabled:

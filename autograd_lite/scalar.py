@@ -9,9 +9,12 @@
 Every op is one record in the op catalogue (``autograd_lite.ops``), whose rule returns the forward
 value *and* its local derivatives d(out)/d(input) side by side, e.g. ``mul``: ``a * b, (b, a)``.
 A Scalar op runs that rule on the operands' values and stores the local derivatives; the backward
-pass (``Scalar._backprop``) is then the chain rule in one line:
+pass (``_hand_on``) is then the chain rule in one line, taken node by node from J back to the inputs:
 
     dJ/d(parent) += d(node)/d(parent) * dJ/d(node)
+
+A node hands its share on once all its children have handed theirs to it (each node counts its
+children as they are made), so dJ/d(node) is complete when it is used.
 
 The methods (``+``, ``*``, ``.tanh()``, ...) are made from the records at the end of this file.
 """
@@ -33,7 +36,7 @@ from .graph import (
     _creation_numbers,
     _grad_mode,
     _switched,
-    backward_walk,
+    freed_error,
 )
 from .messages import check_domain
 from .ops import OPS, Op, floats, install_methods
@@ -55,7 +58,8 @@ def _record(value: float, parents: tuple[Scalar, ...], local: tuple[Any, ...], o
     node = _new_scalar(Scalar)
     node.data = value
     node.label = None
-    node._g = None  # no gradient in a pass yet (see Scalar._backward_order)
+    node._g = None  # no gradient in a pass yet (see Scalar._backward_pass)
+    node._pending = 0  # no children yet
     node._created = next(_creation_numbers)
     for parent in parents:
         if parent.requires_grad:
@@ -68,6 +72,8 @@ def _record(value: float, parents: tuple[Scalar, ...], local: tuple[Any, ...], o
                 node._op = op
                 if switched and value - value != 0.0 and _anomaly.enabled:  # inf or nan, and checked
                     check_finite(node, op, parents)
+                for parent in parents:  # one more child to hand it a share in backward (every parent's count:
+                    parent._pending += 1  # then it never errs low, even if requires_grad changes later)
                 return node
             break
     node.grad = None
@@ -115,11 +121,126 @@ def _as_leaf(node: Scalar, value: float, requires_grad: bool, label: str | None)
     node._saved = ()
     node._op = None
     node._g = None
+    node._pending = 0
     node._created = next(_creation_numbers)
     return node
 
 
 _new_scalar = object.__new__
+
+
+
+# --- the backward pass ---------------------------------------------------------------------------
+
+
+def _hand_on(order: list[Node]) -> int:
+    """The chain rule from the nodes in ``order``: each node hands every parent its share,
+    dJ/d(parent) += d(node)/d(parent) * dJ/d(node), and a parent whose last child is done is taken next
+    (its own dJ/d(parent) is then complete) and joins ``order``. Returns how many parents got a first
+    share."""
+    touched = 0
+    ready = order[::-1]
+    del order[:]
+    take, put, done = ready.pop, ready.append, order.append
+    node = None
+    try:
+        while ready:
+            node = take()
+            done(node)
+            parents = node._parents
+            if not parents:
+                continue
+            g = node._g  # dJ/d(node), complete: every child has handed over its share
+            if len(parents) == 2:  # most ops (unpacked: no zip for the common case)
+                a, b = parents
+                da, db = node._saved  # d(node)/da, d(node)/db, stored by the op
+                if a.requires_grad:
+                    if a._g is None:  # its first share
+                        a._g = da * g  # dJ/da = d(node)/da * dJ/d(node)
+                        touched += 1
+                    else:
+                        a._g += da * g  # dJ/da += d(node)/da * dJ/d(node)
+                    a._pending -= 1
+                    if not a._pending:
+                        put(a)
+                if b.requires_grad:
+                    if b._g is None:
+                        b._g = db * g
+                        touched += 1
+                    else:
+                        b._g += db * g
+                    b._pending -= 1
+                    if not b._pending:
+                        put(b)
+            else:
+                for parent, local in zip(parents, node._saved):
+                    if parent.requires_grad:
+                        if parent._g is None:
+                            parent._g = local * g  # dJ/d(parent) = d(node)/d(parent) * dJ/d(node)
+                            touched += 1
+                        else:
+                            parent._g += local * g
+                        parent._pending -= 1
+                        if not parent._pending:
+                            put(parent)
+    except TypeError:
+        if node is not None and node._saved is FREED:  # its saved values are not there to unpack
+            order.pop()  # (it handed nothing on)
+            raise freed_error(node) from None
+        raise
+    return touched
+
+
+def _finish_waiting(order: list[Node]) -> None:
+    """Finish a pass in which some nodes got a share but wait for a child that is not on this graph (a dead
+    branch, or an op recorded and never used). Those nodes and their ancestors get their children counted
+    afresh, on this graph only, and the chain rule goes on over them. Then each count goes back to what it
+    was less the shares handed over, as after a pass without dead branches (a leaf's to 0: it waits for
+    nothing, and counting afresh each pass would cost the walk the counts save)."""
+    taken = {id(node) for node in order}
+    found = {}  # the waiting nodes and their ancestors, by id
+    for node in order:
+        for parent in node._parents:
+            if parent.requires_grad and parent._g is not None and id(parent) not in taken:
+                found[id(parent)] = parent
+    rest = list(found.values())
+    for node in rest:  # the list grows as the walk finds parents
+        if node._saved is FREED:
+            raise freed_error(node)
+        for parent in node._parents:
+            if parent.requires_grad and id(parent) not in found:
+                found[id(parent)] = parent
+                rest.append(parent)
+    before = [node._pending for node in rest]
+    for node in rest:
+        node._pending = 0
+    for node in rest:
+        for parent in node._parents:
+            if parent.requires_grad:
+                parent._pending += 1
+    counted = [node._pending for node in rest]
+    ready = [node for node in rest if not node._pending]
+    try:
+        _hand_on(ready)
+    except BaseException:
+        for node, count in zip(rest, before):
+            node._pending = count
+            node._g = None
+        raise
+    order += ready
+    for node, count, here in zip(rest, before, counted):
+        node._pending = count - here if node._parents else 0
+
+
+def _abandon(order: list[Node]) -> None:
+    """After a pass failed: no share stays behind, and each count the pass took down goes back up (a node
+    not reached yet took none down; its parents' counts end one too high, which only costs a recount)."""
+    for node in order:
+        node._g = None
+        for parent in node._parents:
+            if parent.requires_grad:
+                parent._g = None
+                parent._pending += 1
 
 
 def _comparison(compare: Callable[[float, float], bool]) -> Callable[[Scalar, object], bool]:
@@ -157,46 +278,41 @@ class Scalar(Node):
 
     # --- the chain rule ----------------------------------------------------------------------
     def _backward_order(self) -> list[Node]:
-        """The nodes a backward pass from this one visits, as ``backward_walk`` finds them (not sorted: the
-        pass takes each node when its last child has handed it its share), each ``_g`` starting at 0.0."""
-        return backward_walk(self, 0.0)
+        """Just this node: the pass finds the others, each when its last child has handed it its share."""
+        if self._saved is FREED:
+            raise freed_error(self)
+        return [self]
 
     @staticmethod
     def _backward_pass(order: list[Node], retain_graph: bool) -> None:
-        """The backward pass of a Scalar graph, ``_backprop`` below for every node, in one loop: a node
-        is taken once all its children have handed it their shares, so its ``_g`` is complete."""
-        ready = [order[0]]
-        take, put = ready.pop, ready.append
-        while ready:
-            node = take()
-            g = node._g  # dJ/d(node), complete: every child has already pushed its share
-            node._g = None
-            node.grad += g
-            parents = node._parents
-            if not parents:
-                continue
-            if len(parents) == 2:  # most ops (unpacked: no zip for the common case)
-                a, b = parents
-                da, db = node._saved
-                if a.requires_grad:
-                    a._g += da * g  # dJ/da += d(node)/da * dJ/d(node)
-                    a._pending -= 1
-                    if not a._pending:
-                        put(a)
-                if b.requires_grad:
-                    b._g += db * g
-                    b._pending -= 1
-                    if not b._pending:
-                        put(b)
-            else:
-                for parent, local in zip(parents, node._saved):
+        """The backward pass of a Scalar graph from ``order[0]``, the root, growing ``order`` as it goes.
+
+        Every Scalar counts its children as they are made (``_pending``), so the pass needs no walk: a node
+        is taken once its last child has handed it its share, and its dJ/d(node) is then complete
+        (``_hand_on``). A child that is not on this graph (a dead branch: computed, never used in J) never
+        hands its share over; the nodes waiting for one are finished by ``_finish_waiting``. The
+        gradients go into ``.grad`` at the end, so a pass that fails leaves every ``.grad`` as it was.
+        """
+        try:
+            touched = _hand_on(order)
+            if touched != len(order) - 1:  # some got a share but still wait for a child off this graph
+                _finish_waiting(order)
+        except BaseException:
+            _abandon(order)
+            raise
+        if retain_graph:  # the children stay on the graph and may hand their shares over again
+            for node in order:
+                node.grad += node._g  # a node in a pass requires grad: its grad is a float
+                node._g = None
+                for parent in node._parents:
                     if parent.requires_grad:
-                        parent._g += local * g  # dJ/d(parent) += d(node)/d(parent) * dJ/d(node)
-                        parent._pending -= 1
-                        if not parent._pending:
-                            put(parent)
-            if not retain_graph:
-                node._saved = FREED  # freed: a second backward() through here is an error
+                        parent._pending += 1
+        else:
+            for node in order:
+                node.grad += node._g
+                node._g = None
+                if node._parents:
+                    node._saved = FREED  # freed: a second backward() through here is an error
 
     def _backprop(self, retain_graph: bool) -> None:
         g = self._g or 0.0  # dJ/d(self), complete: every child has already pushed its share (None: nothing)
@@ -205,6 +321,8 @@ class Scalar(Node):
         for parent, local in zip(self._parents, self._saved):
             if parent.requires_grad:
                 parent._g = local * g + (parent._g or 0.0)  # dJ/d(parent) += d(self)/d(parent) * dJ/d(self)
+                if not retain_graph:
+                    parent._pending -= 1  # this child is freed: it will not hand a share over again
         if not retain_graph and self._parents:
             self._saved = FREED  # freed: a second backward() through here is an error
 

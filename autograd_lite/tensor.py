@@ -29,10 +29,8 @@ from .graph import (
     _anomaly,
     _creation_numbers,
     _grad_mode,
-    _newest_first,
     _switched,
     _tracing,
-    backward_walk,
 )
 from .messages import check_domain, explain, name_of, shape_of
 from .ops import OPS, Op, arrays, install_methods
@@ -196,13 +194,6 @@ class Tensor(Node):
         return f"Tensor({label}{body}, shape={self.shape}{dtype}{grad})"
 
     # --- the chain rule ----------------------------------------------------------------------------
-    def _backward_order(self) -> list[Node]:
-        """``backward_walk``'s nodes sorted children first (newest first), each ``_g`` starting at False
-        (found, no share yet)."""
-        found = backward_walk(self, False)
-        found.sort(key=_newest_first, reverse=True)  # parents are older than their children
-        return found
-
     @staticmethod
     def _backward_pass(order: Sequence[Node], retain_graph: bool) -> None:
         """The backward pass over ``order`` (children first), in one loop: each node takes its complete

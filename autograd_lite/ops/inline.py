@@ -109,6 +109,46 @@ class _Substitute(ast.NodeTransformer):
         return copy.deepcopy(self.replace.get(node.id, node))
 
 
+class _WriteOutParentLoops(ast.NodeTransformer):
+    """``for parent in parents:`` in a method whose operands are named, written out once per operand (a
+    loop costs more than the statement or two it runs per node):
+
+    - a loop that runs its body for each parent: the body once per operand, ``parent`` renamed;
+    - a search, ``for parent in parents: if <test of parent>: <body>; break``, whose body does not use
+      ``parent``: ``if <test of the first> or <test of the second>: <body>``.
+    """
+
+    def __init__(self, operands: tuple[str, ...]) -> None:
+        self.operands = operands
+
+    def visit_For(self, node: ast.For) -> ast.AST | list[ast.stmt]:
+        """A loop over ``parents`` becomes straight-line code (inner loops first); other loops stay."""
+        self.generic_visit(node)
+        target, over = node.target, node.iter
+        if not (isinstance(target, ast.Name) and target.id == "parent" and isinstance(over, ast.Name)
+                and over.id == "parents" and not node.orelse):  # fmt: skip
+            return node
+        jumps = [n for n in ast.walk(ast.Module(node.body, [])) if isinstance(n, (ast.Break, ast.Continue))]
+        if not jumps:
+            return [_renamed_copy(line, "parent", name) for name in self.operands for line in node.body]
+        search = node.body[0]
+        if len(node.body) != 1 or not isinstance(search, ast.If) or search.orelse:
+            return node
+        body = search.body
+        if not isinstance(body[-1], ast.Break) or jumps != [body[-1]]:
+            return node
+        if any(isinstance(n, ast.Name) and n.id == "parent" for n in ast.walk(ast.Module(body, []))):
+            return node
+        tests = [_renamed_copy(search.test, "parent", name) for name in self.operands]
+        test = tests[0] if len(tests) == 1 else ast.BoolOp(ast.Or(), tests)
+        return ast.If(test, body[:-1] or [ast.Pass()], [])
+
+
+def _renamed_copy(tree: Any, old: str, new: str) -> Any:
+    """A copy of ``tree`` with the name ``old`` read as ``new``."""
+    return _Substitute({old: ast.Name(new, ast.Load())}).visit(copy.deepcopy(tree))
+
+
 def rule_text(rule: Callable[..., Any], kernel: object = None, deferred: bool = False) -> RuleText | None:
     """The text of ``rule(xp, a, b)``, or None when it cannot be pasted (keyword parameters, a
     ``return`` before the end, or a name that generated code uses itself). With a ``kernel``, its
@@ -211,7 +251,8 @@ def paste_rule(
     cannot be pasted (then the caller calls it).
 
     ``operands`` names the method's arguments in the rule's order (``("other", "self")`` for ``3 * a``).
-    The template may use ``{signature}``, ``{parents}`` (the operands as a tuple) and ``{needs}``.
+    The template may use ``{signature}``, ``{parents}`` (the operands as a tuple) and ``{needs}``; its
+    loops over ``parents`` are written out for the operands.
     """
     rule = op.rule
     text = rule_text(rule, kernel, deferred) if rule is not None else None  # a structural op has no rule
@@ -230,6 +271,8 @@ def paste_rule(
         needs=f"({', '.join(f'{x}.requires_grad' for x in operands)}{',' if len(operands) == 1 else ''})",
         rule=f"\n{indent}".join(lines),
     )
+    tree = _WriteOutParentLoops(operands).visit(ast.parse(source))
+    source = ast.unparse(ast.fix_missing_locations(tree)) + "\n"
     payload = "Scalar" if "Scalar" in namespace else "Tensor"
     filename = f"<{payload} method from the {op.name} rule>"
     globals_: dict[str, Any] = {
