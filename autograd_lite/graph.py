@@ -161,25 +161,23 @@ class Node:
     intermediates alike), ``requires_grad``, ``label``. Internal record of the op that made it:
     ``_parents`` (input nodes), ``_op`` (the op, for names and diagrams), ``_saved`` (what the
     backward rule needs; ``FREED`` once released by ``backward``), ``_g`` (gradient arriving during
-    the current backward pass), ``_created`` (creation number, see ``topological_order``), ``_pending``
-    (a Scalar's: how many of its children may still hand it a share of dJ/d(node), counted as they are
-    made, see ``Scalar._backward_pass``).
+    the current backward pass), ``_created`` (creation number, see ``topological_order``). Each payload
+    class keeps ``_parents`` and ``_saved`` its own way (a Tensor in two slots; a Scalar in a slot per
+    input and per local derivative, so that a node is one object, see ``Scalar``).
     """
 
-    __slots__ = (  # the backward walk's and pass's slots first: nearer the refcount, fewer cache lines
-        "_g", "_pending", "requires_grad", "_parents", "_saved", "grad", "data", "label", "_op", "_created"
-    )  # fmt: skip
+    __slots__ = ("_g", "requires_grad", "grad", "data", "label", "_op", "_created")  # the pass's first
     # the slots' types (annotations only: the slots above are the attributes)
     data: float | np.ndarray  # a Scalar's float or a Tensor's array
     grad: float | np.ndarray | np.generic | None  # dJ/d(this node), of the payload's type; None: not kept
     requires_grad: bool
     label: str | None
-    _g: Any  # during a pass: None (not found), False or 0.0 (found, no share yet), then the share
-    _pending: int
-    _parents: tuple[Node, ...]
-    _saved: Any  # what the op's backward rule needs (its own format), or FREED
+    _g: Any  # during a pass: None (no share yet; a Tensor pass marks the nodes it will take with False)
     _op: Op | None
     _created: int
+    if TYPE_CHECKING:  # each payload class keeps them its own way
+        _parents: tuple[Node, ...]
+        _saved: Any  # what the op's backward rule needs (its own format), or FREED
 
     if TYPE_CHECKING:  # made from the op records at import (each payload class declares its own)
 

@@ -26,9 +26,10 @@ import operator
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
-from typing import TYPE_CHECKING, Any, SupportsFloat
+from typing import TYPE_CHECKING, Any, SupportsFloat, cast
 
 from .anomaly import check_finite
+from .errors import BackwardError
 from .graph import (
     FREED,
     Node,
@@ -38,7 +39,7 @@ from .graph import (
     _switched,
     freed_error,
 )
-from .messages import check_domain
+from .messages import check_domain, name_of
 from .ops import OPS, Op, floats, install_methods
 from .ops.inline import body_text, compile_function, paste_rule, rule_text
 
@@ -67,9 +68,15 @@ def _record(value: float, parents: tuple[Scalar, ...], local: tuple[Any, ...], o
             if not switched or _grad_mode.enabled:
                 node.grad = 0.0
                 node.requires_grad = True
-                node._parents = parents
-                node._saved = local
                 node._op = op
+                if len(parents) == 2:  # the inputs a, b and d(node)/da, d(node)/db, in the node's own slots
+                    node._a, node._b = parents
+                    node._da, node._db = local
+                elif len(parents) == 1:
+                    (node._a,), (node._da,) = parents, local
+                    node._b = node._db = None
+                else:  # many inputs (sum, dot): a tuple of them and one of their local derivatives
+                    node._a, node._b, node._da, node._db = parents, None, tuple(local), None
                 if switched and value - value != 0.0 and _anomaly.enabled:  # inf or nan, and checked
                     check_finite(node, op, parents)
                 for parent in parents:  # one more child to hand it a share in backward (every parent's count:
@@ -78,8 +85,7 @@ def _record(value: float, parents: tuple[Scalar, ...], local: tuple[Any, ...], o
             break
     node.grad = None
     node.requires_grad = False
-    node._parents = ()
-    node._saved = ()
+    node._a = node._b = node._da = node._db = None
     node._op = None
     return node
 
@@ -117,8 +123,7 @@ def _as_leaf(node: Scalar, value: float, requires_grad: bool, label: str | None)
     node.requires_grad = requires_grad
     node.grad = 0.0 if requires_grad else None
     node.label = label
-    node._parents = ()
-    node._saved = ()
+    node._a = node._b = node._da = node._db = None
     node._op = None
     node._g = None
     node._pending = 0
@@ -133,7 +138,7 @@ _new_scalar = object.__new__
 # --- the backward pass ---------------------------------------------------------------------------
 
 
-def _hand_on(order: list[Node]) -> int:
+def _hand_on(order: list[Scalar]) -> int:
     """The chain rule from the nodes in ``order``: each node hands every parent its share,
     dJ/d(parent) += d(node)/d(parent) * dJ/d(node), and a parent whose last child is done is taken next
     (its own dJ/d(parent) is then complete) and joins ``order``. Returns how many parents got a first
@@ -147,56 +152,55 @@ def _hand_on(order: list[Node]) -> int:
         while ready:
             node = take()
             done(node)
-            parents = node._parents
-            if not parents:
+            a, b = node._a, node._b  # its inputs (b None for a one-input op)
+            if a is None:  # a leaf: nothing to hand on
                 continue
             g = node._g  # dJ/d(node), complete: every child has handed over its share
-            if len(parents) == 2:  # most ops (unpacked: no zip for the common case)
-                a, b = parents
-                da, db = node._saved  # d(node)/da, d(node)/db, stored by the op
-                if a.requires_grad:
-                    if a._g is None:  # its first share
-                        a._g = da * g  # dJ/da = d(node)/da * dJ/d(node)
-                        touched += 1
-                    else:
-                        a._g += da * g  # dJ/da += d(node)/da * dJ/d(node)
-                    a._pending -= 1
-                    if not a._pending:
-                        put(a)
-                if b.requires_grad:
-                    if b._g is None:
-                        b._g = db * g
-                        touched += 1
-                    else:
-                        b._g += db * g
-                    b._pending -= 1
-                    if not b._pending:
-                        put(b)
-            else:
-                for parent, local in zip(parents, node._saved):
+            if type(a) is tuple:  # many inputs (sum, dot): a share for each
+                for parent, local in zip(a, node._da):
                     if parent.requires_grad:
-                        if parent._g is None:
+                        if parent._g is None:  # its first share
                             parent._g = local * g  # dJ/d(parent) = d(node)/d(parent) * dJ/d(node)
                             touched += 1
                         else:
-                            parent._g += local * g
+                            parent._g += local * g  # dJ/d(parent) += d(node)/d(parent) * dJ/d(node)
                         parent._pending -= 1
                         if not parent._pending:
                             put(parent)
+                continue
+            if a.requires_grad:
+                if a._g is None:
+                    a._g = node._da * g  # dJ/da = d(node)/da * dJ/d(node)
+                    touched += 1
+                else:
+                    a._g += node._da * g  # dJ/da += d(node)/da * dJ/d(node)
+                a._pending -= 1
+                if not a._pending:
+                    put(a)
+            if b is not None and b.requires_grad:
+                if b._g is None:
+                    b._g = node._db * g
+                    touched += 1
+                else:
+                    b._g += node._db * g
+                b._pending -= 1
+                if not b._pending:
+                    put(b)
     except TypeError:
-        if node is not None and node._saved is FREED:  # its saved values are not there to unpack
+        if node is not None and node._da is FREED:  # its local derivatives are gone: nothing to multiply
             order.pop()  # (it handed nothing on)
             raise freed_error(node) from None
         raise
     return touched
 
 
-def _finish_waiting(order: list[Node]) -> None:
+def _finish_waiting(order: list[Scalar]) -> None:
     """Finish a pass in which some nodes got a share but wait for a child that is not on this graph (a dead
     branch, or an op recorded and never used). Those nodes and their ancestors get their children counted
     afresh, on this graph only, and the chain rule goes on over them. Then each count goes back to what it
-    was less the shares handed over, as after a pass without dead branches (a leaf's to 0: it waits for
-    nothing, and counting afresh each pass would cost the walk the counts save)."""
+    was less the shares handed over, as after a pass without dead branches. A leaf's goes to 0: it hands
+    nothing on, so it may be taken early (its later shares still add up in ``_g`` before they go into
+    ``.grad``), and counting afresh at every pass would cost the walk the counts save."""
     taken = {id(node) for node in order}
     found = {}  # the waiting nodes and their ancestors, by id
     for node in order:
@@ -204,11 +208,11 @@ def _finish_waiting(order: list[Node]) -> None:
             if parent.requires_grad and parent._g is not None and id(parent) not in taken:
                 found[id(parent)] = parent
     rest = list(found.values())
-    for node in rest:  # the list grows as the walk finds parents
+    for node in rest:  # the list grows as the walk finds parents (a leaf already taken keeps its place)
         if node._saved is FREED:
             raise freed_error(node)
         for parent in node._parents:
-            if parent.requires_grad and id(parent) not in found:
+            if parent.requires_grad and id(parent) not in found and id(parent) not in taken:
                 found[id(parent)] = parent
                 rest.append(parent)
     before = [node._pending for node in rest]
@@ -216,7 +220,7 @@ def _finish_waiting(order: list[Node]) -> None:
         node._pending = 0
     for node in rest:
         for parent in node._parents:
-            if parent.requires_grad:
+            if id(parent) in found:
                 parent._pending += 1
     counted = [node._pending for node in rest]
     ready = [node for node in rest if not node._pending]
@@ -232,7 +236,33 @@ def _finish_waiting(order: list[Node]) -> None:
         node._pending = count - here if node._parents else 0
 
 
-def _abandon(order: list[Node]) -> None:
+def _into_grads(order: list[Scalar], free: bool) -> None:
+    """Each node's dJ/d(node) from this pass added to its ``.grad`` and, with ``free``, its local derivatives
+    released. A ``.grad`` of None (a constant set to require grad after ops used it) starts at this share."""
+    nodes = iter(order)
+    while True:
+        try:
+            for node in nodes:
+                node.grad += node._g
+                node._g = None
+                if free and node._a is not None:
+                    node._da = node._db = FREED  # freed: a second backward() through here is an error
+            return
+        except TypeError:
+            grad = node.grad
+            if grad is not None:
+                for node_left in (node, *nodes):
+                    node_left._g = None
+                raise BackwardError(
+                    f"backward: {name_of(node)}.grad is {type(grad).__name__} {grad!r}, but its gradient, a "
+                    "float, adds up into it; set .grad to 0.0 or call zero_grad()"
+                ) from None
+            node.grad, node._g = node._g, None
+            if free and node._a is not None:
+                node._da = node._db = FREED
+
+
+def _abandon(order: list[Scalar]) -> None:
     """After a pass failed: no share stays behind, and each count the pass took down goes back up (a node
     not reached yet took none down; its parents' counts end one too high, which only costs a recount)."""
     for node in order:
@@ -262,9 +292,18 @@ class Scalar(Node):
     ``J.backward()`` (0.0 before; ``None`` for constants that do not require grad).
     """
 
-    __slots__ = ()
+    # _a, _b: the inputs of the op that made it (None if absent; for sum and dot, _a is a tuple of them),
+    # _da, _db: d(node)/da and d(node)/db (FREED once backward has used them); _pending: see _record.
+    # In the node's own slots rather than in tuples: a Scalar is one object (half the garbage collector's
+    # work on a big graph).
+    __slots__ = ("_pending", "_a", "_b", "_da", "_db")
     data: float
     grad: float | None  # 0.0 until backward() reaches the node; None for constants (no grad needed)
+    _pending: int
+    _a: Any
+    _b: Scalar | None
+    _da: Any
+    _db: Any
 
     def __init__(self, data: float | Scalar, requires_grad: bool = True, label: str | None = None) -> None:
         if isinstance(data, Scalar):
@@ -276,10 +315,40 @@ class Scalar(Node):
             )
         _as_leaf(self, float(data), bool(requires_grad), label)
 
+    @property
+    def _parents(self) -> tuple[Scalar, ...]:  # type: ignore[override]  # the slots above are the record
+        """The inputs of the op that made this node, as a tuple (empty for a leaf)."""
+        a, b = self._a, self._b
+        if a is None:
+            return ()
+        if b is not None:
+            return (a, b)
+        return a if type(a) is tuple else (a,)
+
+    @property
+    def _saved(self) -> Any:
+        """d(self)/d(input) for each input as a tuple (empty for a leaf), or FREED once backward used them."""
+        a, da = self._a, self._da
+        if a is None or da is FREED:
+            return () if a is None else FREED
+        if self._b is not None:
+            return (da, self._db)
+        return da if type(a) is tuple else (da,)
+
+    @_saved.setter
+    def _saved(self, saved: Any) -> None:
+        a = self._a
+        if saved is FREED or type(a) is tuple:
+            self._da, self._db = saved, FREED if saved is FREED else None
+        elif self._b is not None:
+            self._da, self._db = saved
+        elif a is not None:
+            (self._da,) = saved
+
     # --- the chain rule ----------------------------------------------------------------------
     def _backward_order(self) -> list[Node]:
         """Just this node: the pass finds the others, each when its last child has handed it its share."""
-        if self._saved is FREED:
+        if self._da is FREED:
             raise freed_error(self)
         return [self]
 
@@ -293,26 +362,20 @@ class Scalar(Node):
         hands its share over; the nodes waiting for one are finished by ``_finish_waiting``. The
         gradients go into ``.grad`` at the end, so a pass that fails leaves every ``.grad`` as it was.
         """
+        scalars = cast("list[Scalar]", order)  # a Scalar's parents are Scalars
         try:
-            touched = _hand_on(order)
-            if touched != len(order) - 1:  # some got a share but still wait for a child off this graph
-                _finish_waiting(order)
+            touched = _hand_on(scalars)
+            if touched != len(scalars) - 1:  # some got a share but still wait for a child off this graph
+                _finish_waiting(scalars)
         except BaseException:
-            _abandon(order)
+            _abandon(scalars)
             raise
+        _into_grads(scalars, free=not retain_graph)
         if retain_graph:  # the children stay on the graph and may hand their shares over again
-            for node in order:
-                node.grad += node._g  # a node in a pass requires grad: its grad is a float
-                node._g = None
+            for node in scalars:
                 for parent in node._parents:
                     if parent.requires_grad:
                         parent._pending += 1
-        else:
-            for node in order:
-                node.grad += node._g
-                node._g = None
-                if node._parents:
-                    node._saved = FREED  # freed: a second backward() through here is an error
 
     def _backprop(self, retain_graph: bool) -> None:
         g = self._g or 0.0  # dJ/d(self), complete: every child has already pushed its share (None: nothing)
@@ -323,8 +386,8 @@ class Scalar(Node):
                 parent._g = local * g + (parent._g or 0.0)  # dJ/d(parent) += d(self)/d(parent) * dJ/d(self)
                 if not retain_graph:
                     parent._pending -= 1  # this child is freed: it will not hand a share over again
-        if not retain_graph and self._parents:
-            self._saved = FREED  # freed: a second backward() through here is an error
+        if not retain_graph and self._a is not None:
+            self._da = self._db = FREED  # freed: a second backward() through here is an error
 
     def _receive(self, grad: Any) -> None:
         """A Tensor op hands this Scalar its gradient: summed over every position it broadcast to."""

@@ -73,9 +73,12 @@ class Tensor(Node):
     memory made before are the caller's to avoid.
     """
 
-    # _needs: which parents need a gradient (fixed when the op is recorded); _holding: the locks this
-    # node holds on leaf arrays it saved (saved.py); _lock_ref: on a leaf, a weak reference to its lock
-    __slots__ = ("_needs", "_holding", "_lock_ref")
+    # _parents, _saved: see Node; _needs: which parents need a gradient (fixed when the op is recorded);
+    # _holding: the locks this node holds on leaf arrays it saved (saved.py); _lock_ref: on a leaf, a weak
+    # reference to its lock
+    __slots__ = ("_parents", "_saved", "_needs", "_holding", "_lock_ref")
+    _parents: tuple[Node, ...]
+    _saved: Any
     data: np.ndarray
     grad: np.ndarray | np.generic | None  # None before a backward pass; a 0-d node's is a NumPy scalar
     _needs: tuple[bool, ...]

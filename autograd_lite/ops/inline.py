@@ -110,9 +110,10 @@ class _Substitute(ast.NodeTransformer):
 
 
 class _WriteOutParentLoops(ast.NodeTransformer):
-    """``for parent in parents:`` in a method whose operands are named, written out once per operand (a
-    loop costs more than the statement or two it runs per node):
+    """Code over ``parents`` in a method whose operands are named, written for those operands (a loop or a
+    test costs more than the statement or two it leads to per node):
 
+    - ``len(parents) == 2``: True or False, and an ``if`` on a known test keeps only the branch taken;
     - a loop that runs its body for each parent: the body once per operand, ``parent`` renamed;
     - a search, ``for parent in parents: if <test of parent>: <body>; break``, whose body does not use
       ``parent``: ``if <test of the first> or <test of the second>: <body>``.
@@ -120,6 +121,22 @@ class _WriteOutParentLoops(ast.NodeTransformer):
 
     def __init__(self, operands: tuple[str, ...]) -> None:
         self.operands = operands
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        """``len(parents) == n`` becomes the constant it is."""
+        left, (op,), (right,) = node.left, node.ops, node.comparators
+        if (isinstance(left, ast.Call) and isinstance(left.func, ast.Name) and left.func.id == "len"
+                and [ast.dump(arg) for arg in left.args] == [ast.dump(ast.Name("parents", ast.Load()))]
+                and isinstance(op, ast.Eq) and isinstance(right, ast.Constant)):  # fmt: skip
+            return ast.Constant(len(self.operands) == right.value)
+        return node
+
+    def visit_If(self, node: ast.If) -> ast.AST | list[ast.stmt]:
+        """An ``if`` whose test is now a constant becomes the branch it takes."""
+        self.generic_visit(node)
+        if isinstance(node.test, ast.Constant):
+            return (node.body if node.test.value else node.orelse) or [ast.Pass()]
+        return node
 
     def visit_For(self, node: ast.For) -> ast.AST | list[ast.stmt]:
         """A loop over ``parents`` becomes straight-line code (inner loops first); other loops stay."""
