@@ -251,8 +251,12 @@ def _into_grads(order: list[Scalar], free: bool) -> None:
         except TypeError:
             grad = node.grad
             if grad is not None:
-                for node_left in (node, *nodes):
+                for node_left in (node, *nodes):  # they stay on the graph, so their shares may come again
                     node_left._g = None
+                    if free:
+                        for parent in node_left._parents:
+                            if parent.requires_grad:
+                                parent._pending += 1
                 raise BackwardError(
                     f"backward: {name_of(node)}.grad is {type(grad).__name__} {grad!r}, but its gradient, a "
                     "float, adds up into it; set .grad to 0.0 or call zero_grad()"
@@ -370,12 +374,12 @@ class Scalar(Node):
         except BaseException:
             _abandon(scalars)
             raise
-        _into_grads(scalars, free=not retain_graph)
         if retain_graph:  # the children stay on the graph and may hand their shares over again
             for node in scalars:
                 for parent in node._parents:
                     if parent.requires_grad:
                         parent._pending += 1
+        _into_grads(scalars, free=not retain_graph)
 
     def _backprop(self, retain_graph: bool) -> None:
         g = self._g or 0.0  # dJ/d(self), complete: every child has already pushed its share (None: nothing)

@@ -6,7 +6,16 @@ import re
 import pytest
 from pytest import approx
 
-from autograd_lite import DomainError, GradcheckError, Scalar, Tensor, gradcheck, no_grad
+from autograd_lite import (
+    BackwardError,
+    DomainError,
+    GradcheckError,
+    Scalar,
+    Tensor,
+    gradcheck,
+    no_grad,
+    zero_grad,
+)
 
 # --- domain errors ---------------------------------------------------------------------------------
 
@@ -165,3 +174,41 @@ def test_gradcheck_restores_inputs_after_a_failure():
     with pytest.raises(GradcheckError):
         gradcheck(lambda x: x * x.detach(), [x])
     assert (x.data, x.grad) == (3.0, 5.0)
+
+
+# --- a .grad that a gradient cannot add into --------------------------------------------------------
+
+
+def test_a_grad_set_to_something_else_is_refused_naming_the_node_and_the_graph_stays_usable():
+    """A .grad the caller set to a string: one BackwardError naming the node and what its .grad is; no
+    node keeps a share of the failed pass, and the retained graph stays usable: after zero_grad, a new
+    root on top of it (with a new child of u, whose count must still expect J's share) gets the right
+    gradients."""
+    a, b = Scalar(2.0, label="a"), Scalar(3.0, label="b")
+    u = (a * b).named("u")
+    J = (u * u).named("J")
+    b.grad = "oops"
+    with pytest.raises(BackwardError, match=r"b\.grad is str 'oops'.*zero_grad"):
+        J.backward(retain_graph=True)
+    assert all(node._g is None for node in (a, b, u, J))
+    for node in (a, b, u, J):
+        node.zero_grad()
+    K = u + 1.0  # dK/du = 1
+    L = J + K  # dL/du = 2u + 1 = 13
+    L.backward()
+    assert (J.grad, K.grad, u.grad, a.grad, b.grad) == (1.0, 1.0, 13.0, 39.0, 26.0)
+
+
+def test_a_grad_set_to_something_else_is_refused_and_the_next_step_is_right():
+    """Without retain_graph the failed pass may have used up part of the graph (as a finished pass does);
+    the parameters stay usable: after zero_grad, the next forward and backward give the right gradients."""
+    a, b = Scalar(2.0, label="a"), Scalar(3.0, label="b")
+    J = (a * b) * (a * b)
+    b.grad = "oops"
+    with pytest.raises(BackwardError, match=r"b\.grad is str 'oops'"):
+        J.backward()
+    assert a._g is None and b._g is None
+    zero_grad([a, b])
+    J = (a * b) * (a * b)  # J = a²b²
+    J.backward()
+    assert (a.grad, b.grad) == (36.0, 24.0)
