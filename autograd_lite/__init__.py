@@ -36,7 +36,7 @@ from .tensor import (
 if TYPE_CHECKING:
     from types import ModuleType
 
-__version__ = "0.3.0"
+__version__ = "0.3.1"
 
 __all__ = [
     "BackwardError",

@@ -190,6 +190,11 @@ def _hand_on(order: list[Scalar]) -> int:
         if node is not None and node._da is FREED:  # its local derivatives are gone: nothing to multiply
             order.pop()  # (it handed nothing on)
             raise freed_error(node) from None
+        unrecorded = node and next(
+            (p for p, local in zip(node._parents, node._saved) if p.requires_grad and local is None), None
+        )
+        if unrecorded is not None:
+            raise _unrecorded_error(node, unrecorded) from None
         raise
     return touched
 
@@ -249,21 +254,47 @@ def _into_grads(order: list[Scalar], free: bool) -> None:
                     node._da = node._db = FREED  # freed: a second backward() through here is an error
             return
         except TypeError:
-            grad = node.grad
-            if grad is not None:
+            if node.grad is not None:
                 for node_left in (node, *nodes):  # they stay on the graph, so their shares may come again
                     node_left._g = None
                     if free:
                         for parent in node_left._parents:
                             if parent.requires_grad:
                                 parent._pending += 1
-                raise BackwardError(
-                    f"backward: {name_of(node)}.grad is {type(grad).__name__} {grad!r}, but its gradient, a "
-                    "float, adds up into it; set .grad to 0.0 or call zero_grad()"
-                ) from None
-            node.grad, node._g = node._g, None
+                raise _grad_error(node) from None
+            node.grad, node._g = node._g, None  # a constant set to require grad after ops used it
             if free and node._a is not None:
                 node._da = node._db = FREED
+
+
+def _grad_plus(node: Scalar, g: float) -> float:
+    """``node.grad + g`` (a ``.grad`` of None, a constant's set to require grad after use, starts at g)."""
+    grad = node.grad
+    if grad is None:
+        return g
+    try:
+        return grad + g
+    except TypeError:
+        raise _grad_error(node) from None
+
+
+def _grad_error(node: Scalar) -> BackwardError:
+    """The error of a pass whose gradient cannot add into a ``.grad`` the caller set to something else."""
+    grad = node.grad
+    return BackwardError(
+        f"backward: {name_of(node)}.grad is {type(grad).__name__} {grad!r}, but its gradient, a float, adds "
+        "up into it; set .grad to 0.0 or call zero_grad()"
+    )
+
+
+def _unrecorded_error(node: Scalar, parent: Scalar) -> BackwardError:
+    """The error of a pass that needs d(node)/d(parent), which the op did not compute: ``parent`` did not
+    require grad when the op was recorded."""
+    op = node._op.name if node._op is not None else "its op"
+    return BackwardError(
+        f"backward: {name_of(parent)} = {parent.data!r} did not require grad when {op} used it, so {op} kept "
+        f"no derivative for it; set requires_grad=True before using it in ops"
+    )
 
 
 def _abandon(order: list[Scalar]) -> None:
@@ -384,8 +415,12 @@ class Scalar(Node):
     def _backprop(self, retain_graph: bool) -> None:
         g = self._g or 0.0  # dJ/d(self), complete: every child has already pushed its share (None: nothing)
         self._g = None
-        self.grad += g  # type: ignore[operator]  # a node in a pass requires grad: its grad is a float
-        for parent, local in zip(self._parents, self._saved):
+        parents, saved = self._parents, self._saved
+        unrecorded = next((p for p, local in zip(parents, saved) if p.requires_grad and local is None), None)
+        if unrecorded is not None:
+            raise _unrecorded_error(self, unrecorded)
+        self.grad = _grad_plus(self, g)
+        for parent, local in zip(parents, saved):
             if parent.requires_grad:
                 parent._g = local * g + (parent._g or 0.0)  # dJ/d(parent) += d(self)/d(parent) * dJ/d(self)
                 if not retain_graph:

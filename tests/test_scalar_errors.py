@@ -212,3 +212,14 @@ def test_a_grad_set_to_something_else_is_refused_and_the_next_step_is_right():
     J = (a * b) * (a * b)  # J = a²b²
     J.backward()
     assert (a.grad, b.grad) == (36.0, 24.0)
+
+
+def test_an_exponent_set_to_require_grad_after_the_power_is_refused_clearly():
+    """The power kept no derivative for an exponent that needed none when it was recorded: backward names
+    the exponent and its value, and changes no gradient."""
+    k, a = Scalar(2.0, requires_grad=False, label="k"), Scalar(1.5, label="a")
+    J = a**k * 3.0
+    k.requires_grad = True
+    with pytest.raises(BackwardError, match=r"^backward: k = 2\.0 did not require grad when pow used it"):
+        J.backward()
+    assert (a.grad, J.grad, a._g, k._g) == (0.0, 0.0, None, None)
