@@ -367,7 +367,7 @@ def name_of(node: Node) -> str:
         from .names import formula_name
 
         return formula_name(node) or f"<{node._op.name} output>"
-    return "<constant>" if not node.requires_grad else f"<{type(node).__name__.lower()}>"  # <scalar>, <tensor>
+    return "<constant>" if not node.requires_grad else f"<{type(node).__name__.lower()}>"
 
 
 def next_creation_number() -> int:

@@ -190,10 +190,8 @@ def _hand_on(order: list[Scalar]) -> int:
         if node is not None and node._da is FREED:  # its local derivatives are gone: nothing to multiply
             order.pop()  # (it handed nothing on)
             raise freed_error(node) from None
-        unrecorded = node and next(
-            (p for p, local in zip(node._parents, node._saved) if p.requires_grad and local is None), None
-        )
-        if unrecorded is not None:
+        unrecorded = _unrecorded_parent(node) if node is not None else None
+        if node is not None and unrecorded is not None:
             raise _unrecorded_error(node, unrecorded) from None
         raise
     return touched
@@ -285,6 +283,12 @@ def _grad_error(node: Scalar) -> BackwardError:
         f"backward: {name_of(node)}.grad is {type(grad).__name__} {grad!r}, but its gradient, a float, adds "
         "up into it; set .grad to 0.0 or call zero_grad()"
     )
+
+
+def _unrecorded_parent(node: Scalar) -> Scalar | None:
+    """A parent that requires grad now but for which the op kept no local derivative (None), if any."""
+    pairs = zip(node._parents, node._saved)
+    return next((parent for parent, local in pairs if parent.requires_grad and local is None), None)
 
 
 def _unrecorded_error(node: Scalar, parent: Scalar) -> BackwardError:
@@ -415,10 +419,10 @@ class Scalar(Node):
     def _backprop(self, retain_graph: bool) -> None:
         g = self._g or 0.0  # dJ/d(self), complete: every child has already pushed its share (None: nothing)
         self._g = None
-        parents, saved = self._parents, self._saved
-        unrecorded = next((p for p, local in zip(parents, saved) if p.requires_grad and local is None), None)
+        unrecorded = _unrecorded_parent(self)
         if unrecorded is not None:
             raise _unrecorded_error(self, unrecorded)
+        parents, saved = self._parents, self._saved
         self.grad = _grad_plus(self, g)
         for parent, local in zip(parents, saved):
             if parent.requires_grad:

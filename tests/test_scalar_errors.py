@@ -214,10 +214,11 @@ def test_a_grad_set_to_something_else_is_refused_and_the_next_step_is_right():
     assert (a.grad, b.grad) == (36.0, 24.0)
 
 
-def test_an_exponent_set_to_require_grad_after_the_power_is_refused_clearly():
+@pytest.mark.parametrize("base", [1.5, 0.0])  # 0.0: a power whose value is 0 (a Scalar that is falsy)
+def test_an_exponent_set_to_require_grad_after_the_power_is_refused_clearly(base):
     """The power kept no derivative for an exponent that needed none when it was recorded: backward names
     the exponent and its value, and changes no gradient."""
-    k, a = Scalar(2.0, requires_grad=False, label="k"), Scalar(1.5, label="a")
+    k, a = Scalar(2.0, requires_grad=False, label="k"), Scalar(base, label="a")
     J = a**k * 3.0
     k.requires_grad = True
     with pytest.raises(BackwardError, match=r"^backward: k = 2\.0 did not require grad when pow used it"):
