@@ -109,7 +109,10 @@ class _Substitute(ast.NodeTransformer):
         return copy.deepcopy(self.replace.get(node.id, node))
 
 
-class _WriteOutParentLoops(ast.NodeTransformer):
+_LEN_OF_PARENTS = ast.dump(ast.parse("len(parents)", mode="eval").body)
+
+
+class _KnownOperands(ast.NodeTransformer):
     """Code over ``parents`` in a method whose operands are named, written for those operands (a loop or a
     test costs more than the statement or two it leads to per node):
 
@@ -123,12 +126,12 @@ class _WriteOutParentLoops(ast.NodeTransformer):
         self.operands = operands
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
-        """``len(parents) == n`` becomes the constant it is."""
-        left, (op,), (right,) = node.left, node.ops, node.comparators
-        if (isinstance(left, ast.Call) and isinstance(left.func, ast.Name) and left.func.id == "len"
-                and [ast.dump(arg) for arg in left.args] == [ast.dump(ast.Name("parents", ast.Load()))]
-                and isinstance(op, ast.Eq) and isinstance(right, ast.Constant)):  # fmt: skip
-            return ast.Constant(len(self.operands) == right.value)
+        """``len(parents) == n`` becomes the constant it is (other comparisons stay)."""
+        self.generic_visit(node)
+        left, ops, right = node.left, node.ops, node.comparators
+        counted = ast.dump(left) == _LEN_OF_PARENTS
+        if counted and len(ops) == 1 and isinstance(ops[0], ast.Eq) and isinstance(right[0], ast.Constant):
+            return ast.Constant(len(self.operands) == right[0].value)
         return node
 
     def visit_If(self, node: ast.If) -> ast.AST | list[ast.stmt]:
@@ -288,7 +291,7 @@ def paste_rule(
         needs=f"({', '.join(f'{x}.requires_grad' for x in operands)}{',' if len(operands) == 1 else ''})",
         rule=f"\n{indent}".join(lines),
     )
-    tree = _WriteOutParentLoops(operands).visit(ast.parse(source))
+    tree = _KnownOperands(operands).visit(ast.parse(source))
     source = ast.unparse(ast.fix_missing_locations(tree)) + "\n"
     payload = "Scalar" if "Scalar" in namespace else "Tensor"
     filename = f"<{payload} method from the {op.name} rule>"
