@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .graph import Switch, _anomaly, _newest_first
+from .graph import Switch, _anomaly
 from .messages import name_of, shape_of
 
 if TYPE_CHECKING:
@@ -46,8 +46,7 @@ def check_finite(node: Node, op: Op, operands: Iterable[Node]) -> None:
 
 def checked_backprop(order: Sequence[Node], retain_graph: bool) -> None:
     """The backward pass, stopping at the first node whose backward step gives a parent nan or inf."""
-    order = sorted(order, key=_newest_first, reverse=True)  # children first (a Scalar walk's is not sorted)
-    root = order[0]
+    root = order[0]  # children first (walk_in_order)
     if not _finite(root._g):
         raise FloatingPointError("detect_anomaly: the gradient given to backward() has nan or inf")
     for node in order:

@@ -8,9 +8,9 @@ Course picture: the forward pass builds the graph left to right (``u = b*c``, ``
   what its backward rule saved);
 - ``topological_order``: every node that leads to the output, in an order where a node always
   comes before its parents (iterative, so a 1,000,000-node chain is fine);
-- ``backward_walk``: the nodes a backward pass visits, marked (a Tensor pass sorts the few it has; a
-  Scalar pass needs no walk: each Scalar counts its children as they are made, and the pass takes a node
-  when its last child is done, see ``Scalar._backward_pass``);
+- ``walk_in_order``: the nodes a Tensor pass visits, marked and sorted (a Scalar pass needs no walk:
+  each Scalar counts its children as they are made, and the pass takes a node when its last child is
+  done, see ``Scalar._backward_pass``);
 - ``backward``: seeds ``dJ/dJ`` and lets each node push its gradient to its parents;
 - ``no_grad``: a context (or decorator) in which ops are computed but not recorded.
 
@@ -175,11 +175,11 @@ class Node:
     _g: Any  # during a pass: None (no share yet; a Tensor pass marks the nodes it will take with False)
     _op: Op | None
     _created: int
-    if TYPE_CHECKING:  # each payload class keeps them its own way
-        _parents: tuple[Node, ...]
+    if TYPE_CHECKING:
+        _parents: tuple[Node, ...]  # each payload class keeps these two its own way
         _saved: Any  # what the op's backward rule needs (its own format), or FREED
 
-    if TYPE_CHECKING:  # made from the op records at import (each payload class declares its own)
+        # made from the op records at import (each payload class declares its own)
 
         def abs(self) -> Node:
             """|x|, elementwise."""
@@ -287,11 +287,12 @@ def topological_order(root: Node, check_saved: bool = True, constants: bool = Fa
     return found
 
 
-def backward_walk(root: Node, mark: object) -> list[Node]:
-    """The nodes a backward pass from ``root`` visits (they require grad), as a walk finds them, ``root``
-    first. Each found node's ``_g`` is set to ``mark`` (it is None outside a pass, so no set of the found
-    is kept). Refuses a graph whose saved values a previous backward freed."""
-    root._g = mark
+def walk_in_order(root: Node) -> list[Node]:
+    """The nodes a backward pass from ``root`` visits (they require grad), children first (newest first):
+    the order a Tensor pass, a checked pass and a traced pass take. Each found node's ``_g`` is set to
+    False (found, no share yet; it is None outside a pass, so no set of the found is kept). Refuses a
+    graph whose saved values a previous backward freed."""
+    root._g = False
     found = [root]
     find = found.append
     for node in found:  # the list grows as the walk finds parents: each is visited once
@@ -301,15 +302,8 @@ def backward_walk(root: Node, mark: object) -> list[Node]:
             raise freed_error(node)
         for parent in node._parents:
             if parent.requires_grad and parent._g is None:
-                parent._g = mark
+                parent._g = False
                 find(parent)
-    return found
-
-
-def walk_in_order(root: Node) -> list[Node]:
-    """``backward_walk``'s nodes sorted children first (newest first), each ``_g`` starting at False
-    (found, no share yet): the order a Tensor pass, a checked pass and a traced pass take."""
-    found = backward_walk(root, False)
     found.sort(key=_newest_first, reverse=True)  # parents are older than their children
     return found
 

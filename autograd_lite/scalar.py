@@ -22,6 +22,7 @@ The methods (``+``, ``*``, ``.tanh()``, ...) are made from the records at the en
 from __future__ import annotations
 
 import inspect
+import itertools
 import operator
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
@@ -187,11 +188,13 @@ def _hand_on(order: list[Scalar]) -> int:
                 if not b._pending:
                     put(b)
     except TypeError:
-        if node is not None and node._da is FREED:  # its local derivatives are gone: nothing to multiply
+        if node is None:
+            raise
+        if node._da is FREED:  # its local derivatives are gone: nothing to multiply
             order.pop()  # (it handed nothing on)
             raise freed_error(node) from None
-        unrecorded = _unrecorded_parent(node) if node is not None else None
-        if node is not None and unrecorded is not None:
+        unrecorded = _unrecorded_parent(node)
+        if unrecorded is not None:
             raise _unrecorded_error(node, unrecorded) from None
         raise
     return touched
@@ -236,12 +239,12 @@ def _finish_waiting(order: list[Scalar]) -> None:
         raise
     order += ready
     for node, count, here in zip(rest, before, counted):
-        node._pending = count - here if node._parents else 0
+        node._pending = count - here if node._a is not None else 0
 
 
 def _into_grads(order: list[Scalar], free: bool) -> None:
     """Each node's dJ/d(node) from this pass added to its ``.grad`` and, with ``free``, its local derivatives
-    released. A ``.grad`` of None (a constant set to require grad after ops used it) starts at this share."""
+    released. A ``.grad`` of None (a constant set to require grad after ops used it) starts at 0.0."""
     nodes = iter(order)
     while True:
         try:
@@ -252,24 +255,21 @@ def _into_grads(order: list[Scalar], free: bool) -> None:
                     node._da = node._db = FREED  # freed: a second backward() through here is an error
             return
         except TypeError:
-            if node.grad is not None:
-                for node_left in (node, *nodes):  # they stay on the graph, so their shares may come again
+            if node.grad is not None:  # something else than a number: refused, and the rest stays as it was
+                rest = (node, *nodes)
+                for node_left in rest:
                     node_left._g = None
-                    if free:
-                        for parent in node_left._parents:
-                            if parent.requires_grad:
-                                parent._pending += 1
+                if free:  # not freed, so their shares may come again
+                    _give_back(rest)
                 raise _grad_error(node) from None
-            node.grad, node._g = node._g, None  # a constant set to require grad after ops used it
-            if free and node._a is not None:
-                node._da = node._db = FREED
+            node.grad = 0.0
+            nodes = itertools.chain((node,), nodes)  # and on from this node
 
 
 def _grad_plus(node: Scalar, g: float) -> float:
-    """``node.grad + g`` (a ``.grad`` of None, a constant's set to require grad after use, starts at g)."""
-    grad = node.grad
-    if grad is None:
-        return g
+    """``node.grad + g`` for a pass that takes one node at a time (a ``.grad`` of None starts at 0.0, as in
+    ``_into_grads``)."""
+    grad = 0.0 if node.grad is None else node.grad
     try:
         return grad + g
     except TypeError:
@@ -307,8 +307,16 @@ def _abandon(order: list[Scalar]) -> None:
     for node in order:
         node._g = None
         for parent in node._parents:
+            parent._g = None
+    _give_back(order)
+
+
+def _give_back(nodes: Iterable[Scalar]) -> None:
+    """Each count that the shares of ``nodes`` took down goes back up: they stay on the graph, and may hand
+    their shares over again."""
+    for node in nodes:
+        for parent in node._parents:
             if parent.requires_grad:
-                parent._g = None
                 parent._pending += 1
 
 
@@ -409,11 +417,8 @@ class Scalar(Node):
         except BaseException:
             _abandon(scalars)
             raise
-        if retain_graph:  # the children stay on the graph and may hand their shares over again
-            for node in scalars:
-                for parent in node._parents:
-                    if parent.requires_grad:
-                        parent._pending += 1
+        if retain_graph:  # the children stay on the graph
+            _give_back(scalars)
         _into_grads(scalars, free=not retain_graph)
 
     def _backprop(self, retain_graph: bool) -> None:
