@@ -1,4 +1,4 @@
-"""Graphs several test files build."""
+"""Graphs several test files build, and how they run the repository's scripts."""
 
 from autograd_lite.course import course_graph as _course_graph
 
@@ -64,3 +64,12 @@ def run_chromium(profile, *arguments: str):
         *arguments,
     ]
     return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+def run_script(script, *arguments: str, cwd, env, timeout: float = 300):
+    """``python <script> <arguments>`` in a process of its own, in ``cwd`` with ``env``; output as text."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, str(script), *arguments]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)

@@ -9,10 +9,10 @@ any timing and stops the script otherwise), and that the tables and target lines
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_script
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_GIT = shutil.which("git") is not None and (ROOT / ".git").exists()
@@ -21,14 +21,7 @@ HAS_GIT = shutil.which("git") is not None and (ROOT / ".git").exists()
 def bench(script: str, *arguments: str) -> subprocess.CompletedProcess[str]:
     """``python bench/<script> <arguments>`` from the repository root, as the README runs it."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, str(ROOT / "bench" / script), *arguments],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_script(ROOT / "bench" / script, *arguments, cwd=ROOT, env=env, timeout=600)
 
 
 def test_tensor_benchmark_tiny_net_runs_with_its_guard():

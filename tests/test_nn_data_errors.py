@@ -2,12 +2,12 @@
 
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import run_script
 
 from autograd_lite import nn
 
@@ -227,14 +227,7 @@ def run_example(name, *args, cwd, data_env=None):
     env = {key: value for key, value in os.environ.items() if key != DATA_ENV}
     if data_env is not None:
         env[DATA_ENV] = str(data_env)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "examples" / name), *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_script(ROOT / "examples" / name, *args, cwd=cwd, env=env)
 
 
 ACCURACY = r"\b{} accuracy: \d+\.\d\d %$"
