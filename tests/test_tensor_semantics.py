@@ -574,3 +574,33 @@ def test_zero_dimensional_gradients_are_arrays_and_accumulate():
     for _ in range(3):
         (Tensor(np.ones((2, 1))).sum() * 2 + b).backward()
     assert type(b.grad) is np.ndarray and b.grad == 3
+
+
+def test_the_course_deep_step_in_float32_makes_no_float64_array():
+    """The deep net's step as the course writes it (Python numbers in the cost, 1 - Y, -(1/m)): every value
+    on the graph, every array an op saves for backward and every gradient stays float32."""
+    rng = np.random.default_rng(0)
+    dims, m = (5, 4, 3, 1), 7
+    X = Tensor(rng.random((dims[0], m)).astype(np.float32))
+    Y = Tensor((rng.random((1, m)) > 0.5).astype(np.float32))
+    params = []
+    for n, n_prev in zip(dims[1:], dims[:-1]):
+        b = Tensor(np.zeros((n, 1), np.float32), requires_grad=True)
+        params += [param((n, n_prev), dtype=np.float32), b]
+    A = X
+    for layer in range(len(dims) - 1):
+        Z = params[2 * layer] @ A + params[2 * layer + 1]
+        A = Z.sigmoid() if layer == len(dims) - 2 else Z.relu()
+    J = -(1 / m) * (Y * A.log() + (1 - Y) * (1 - A).log()).sum()
+    nodes = [node for node in ag.graph.topological_order(J, constants=True) if isinstance(node, Tensor)]
+    saved = [
+        value
+        for node in nodes
+        for value in (node._saved if isinstance(node._saved, tuple) else (node._saved,))
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f"
+    ]
+    assert len(nodes) > 20 and len(saved) > 5  # (the walk found the graph and its saved arrays)
+    assert {node.dtype for node in nodes} == {np.dtype(np.float32)}
+    assert {value.dtype for value in saved} == {np.dtype(np.float32)}
+    J.backward()
+    assert {np.asarray(node.grad).dtype for node in nodes if node.requires_grad} == {np.dtype(np.float32)}
