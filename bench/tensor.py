@@ -44,8 +44,9 @@ Timing: time.perf_counter, median over repeats, contenders interleaved round-rob
 (the starting contender rotates), parameters reset to the initial weights before every timed block,
 gc.collect() before it (the collector stays on). Tiny: each repeat times a block of steps and reports
 microseconds per step (21 repeats x 300 steps; --quick: 5 x 100). Deep: each repeat times one step,
-reported in milliseconds (31 repeats; --quick: 3). Ratios to NumPy are the median of the per-repeat
-ratios (each contender's time over NumPy's in the same repeat), with their range (min-max); with
+reported in milliseconds (101 repeats: one step's ratio to NumPy's varies by up to a fifth either way,
+so the median needs many to settle; --quick: 3). Ratios to NumPy are the median of the
+per-repeat ratios (each contender's time over NumPy's in the same repeat), with their range (min-max); with
 --against, so is the working tree's ratio to the revision. All BLAS/OpenMP libraries (and torch) are
 pinned to one thread, so the ratios compare the code, not the thread counts. For JAX, XLA_FLAGS is set
 to --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1 and JAX_PLATFORMS to cpu before jax
@@ -79,7 +80,7 @@ Run from the repository root (with PYTHONPATH=. unless autograd-lite is installe
     python bench/tensor.py [--quick] [--markdown] [--only tiny|deep] [--against REV]
     python bench/tensor.py --scaling [--quick] [--markdown]
 
-A full run takes about a minute and a half; --markdown prints the tables as Markdown for the README.
+A full run takes about three minutes; --markdown prints the tables as Markdown for the README.
 """
 
 from __future__ import annotations
@@ -990,7 +991,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine, revision = load_engine(args.against)
         extra.append(revision_contender(engine, revision))
 
-    tiny_repeats, tiny_steps, deep_repeats = (5, 100, 3) if args.quick else (21, 300, 31)
+    tiny_repeats, tiny_steps, deep_repeats = (5, 100, 3) if args.quick else (21, 300, 101)
     header = [
         "autograd-lite Tensor benchmark: one training step (forward, cross-entropy cost from primitives, "
         "backward, gradient-descent update)",
