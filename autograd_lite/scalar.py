@@ -193,7 +193,7 @@ def _hand_on(order: list[Scalar]) -> int:
         if node._da is FREED:  # its local derivatives are gone: nothing to multiply
             order.pop()  # (it handed nothing on)
             raise freed_error(node) from None
-        unrecorded = _unrecorded_parent(node)
+        unrecorded = _unrecorded_parent(node._parents, node._saved)
         if unrecorded is not None:
             raise _unrecorded_error(node, unrecorded) from None
         raise
@@ -285,9 +285,9 @@ def _grad_error(node: Scalar) -> BackwardError:
     )
 
 
-def _unrecorded_parent(node: Scalar) -> Scalar | None:
+def _unrecorded_parent(parents: tuple[Scalar, ...], saved: tuple[Any, ...]) -> Scalar | None:
     """A parent that requires grad now but for which the op kept no local derivative (None), if any."""
-    pairs = zip(node._parents, node._saved)
+    pairs = zip(parents, saved)
     return next((parent for parent, local in pairs if parent.requires_grad and local is None), None)
 
 
@@ -382,16 +382,6 @@ class Scalar(Node):
             return (da, self._db)
         return da if type(a) is tuple else (da,)
 
-    @_saved.setter
-    def _saved(self, saved: Any) -> None:
-        a = self._a
-        if saved is FREED or type(a) is tuple:
-            self._da, self._db = saved, FREED if saved is FREED else None
-        elif self._b is not None:
-            self._da, self._db = saved
-        elif a is not None:
-            (self._da,) = saved
-
     # --- the chain rule ----------------------------------------------------------------------
     def _backward_order(self) -> list[Node]:
         """Just this node: the pass finds the others, each when its last child has handed it its share."""
@@ -424,10 +414,10 @@ class Scalar(Node):
     def _backprop(self, retain_graph: bool) -> None:
         g = self._g or 0.0  # dJ/d(self), complete: every child has already pushed its share (None: nothing)
         self._g = None
-        unrecorded = _unrecorded_parent(self)
+        parents, saved = self._parents, self._saved
+        unrecorded = _unrecorded_parent(parents, saved)
         if unrecorded is not None:
             raise _unrecorded_error(self, unrecorded)
-        parents, saved = self._parents, self._saved
         self.grad = _grad_plus(self, g)
         for parent, local in zip(parents, saved):
             if parent.requires_grad:

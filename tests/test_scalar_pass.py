@@ -10,6 +10,7 @@ from ``reference``: a depth-first search of its own over ``node.parents`` and th
 
 import numpy as np
 import pytest
+from helpers import set_local_derivatives
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest import approx
@@ -420,12 +421,12 @@ def test_an_exception_mid_pass_changes_nothing(poisoned, retain_graph):
     ledger.backward(J, retain_graph=True)  # gradients that are not zero, to see that they stay
     original = node._saved
     last = max(i for i, parent in enumerate(node.parents) if parent.requires_grad)  # after the others' shares
-    node._saved = tuple(Exploding() if i == last else local for i, local in enumerate(original))
+    set_local_derivatives(node, [Exploding() if i == last else local for i, local in enumerate(original)])
     with pytest.raises(Boom):
         J.backward(retain_graph=retain_graph)
     ledger.check()
     assert saved_intact(*nodes.values())
-    node._saved = original
+    set_local_derivatives(node, original)
     ledger.backward(nodes["v"] * nodes["w"], retain_graph=True)
     ledger.check()
     ledger.backward(J, retain_graph=retain_graph)
