@@ -30,33 +30,38 @@ class LockedArray(np.ndarray):
     NumPy functions of it give plain arrays; a copy of it is an ordinary writable array.
     """
 
-    __slots__ = ("_why",)  # (parameter, op) names, set on the lock's own view only (no __dict__ per view)
+    __slots__ = ("_lock",)  # a weak reference to the lock, set on the lock's own view only (no __dict__)
 
-    _why: tuple[str, str]
+    _lock: weakref.ref[_SavedArrayLock]
 
-    def _reason(self) -> tuple[str, str] | None:
-        """The lock's (parameter, op) names, from this view or the view it was made from (``W.data.T``)."""
+    def _refusal(self) -> str | None:
+        """Why a write to this view is refused, in the library's words; None if NumPy decides (it is writable,
+        or read-only for a reason of the caller's). The lock is found on this view or on the view it was
+        made from (``W.data.T``); its names are looked up only here, when a write is refused."""
+        if self.flags.writeable:
+            return None
         array: np.ndarray | None = self
         while isinstance(array, LockedArray):
-            why = getattr(array, "_why", None)
-            if why is not None:
-                return why
+            ref = getattr(array, "_lock", None)
+            if ref is not None:
+                lock = ref()
+                if lock is None:  # a view kept from while the graph needed the parameter
+                    return (
+                        "this array is a view of a parameter's data taken while a graph needed it for "
+                        "backward(), and it stays read-only: read the parameter's .data again to change it"
+                    )
+                return (
+                    f"{name_of(lock.leaf)}.data is read-only while the graph needs its values for backward() "
+                    f"(saved by {lock.op}): call backward() first, or drop the graph (e.g. del the cost), "
+                    "or change a copy"
+                )
             array = array.base
         return None
 
-    def _locked(self) -> bool:
-        return not self.flags.writeable and self._reason() is not None
-
-    def _refuse(self) -> None:
-        parameter, op = self._reason()  # type: ignore[misc]  # called when locked: there is a reason
-        raise ValueError(
-            f"{parameter}.data is read-only while the graph needs its values for backward() (saved by {op}): "
-            "call backward() first, or drop the graph (e.g. del the cost), or change a copy"
-        )
-
     def __setitem__(self, index: Any, value: Any) -> None:
-        if self._locked():
-            self._refuse()
+        refusal = self._refusal()
+        if refusal is not None:
+            raise ValueError(refusal)
         super().__setitem__(index, value)
 
     def __array_ufunc__(
@@ -65,8 +70,9 @@ class LockedArray(np.ndarray):
         """Run ``ufunc`` on plain arrays (results are plain); writing into a locked one is refused."""
         if out is not None:
             for target in out:
-                if isinstance(target, LockedArray) and target._locked():
-                    target._refuse()
+                refusal = target._refusal() if isinstance(target, LockedArray) else None
+                if refusal is not None:
+                    raise ValueError(refusal)
             kwargs["out"] = tuple(_plain(target) for target in out)
         return getattr(ufunc, method)(*[_plain(x) for x in inputs], **kwargs)
 
@@ -83,10 +89,11 @@ class _SavedArrayLock:
     the leaf's ``data`` is a ``LockedArray`` view of the array, so that writes get the library's message.
     """
 
-    __slots__ = ("array", "view", "leaf", "__weakref__")
+    __slots__ = ("array", "view", "leaf", "op", "__weakref__")
     array: np.ndarray  # the parameter's own array, read-only while locked
     view: LockedArray  # the leaf's data while locked
     leaf: Tensor
+    op: str  # the name of the op that first saved it
 
     def __del__(self) -> None:
         leaf = self.leaf
@@ -126,14 +133,13 @@ def lock_saved_leaves(
                     break
         if not kept or not array.flags.writeable:
             continue  # not kept; or read-only by the caller's choice (a constant)
-        # the lock: the array read-only, the leaf's data a view of it that names the leaf and the op
+        # the lock: the array read-only, the leaf's data a view of it that finds the lock (for its message)
         lock = _new_lock(_SavedArrayLock)
-        lock.array, lock.leaf = array, x  # type: ignore[assignment]  # a Tensor: it holds an array
+        lock.array, lock.leaf, lock.op = array, x, op.name  # type: ignore[assignment]  # a Tensor: it holds an array
         array.setflags(False)  # type: ignore[call-arg, unused-ignore]  # write=False (NumPy 2.4 stubs: keyword only)
         view = lock.view = array.view(LockedArray)
-        view._why = (name_of(x), op.name)
+        view._lock = x._lock_ref = _weak(lock)  # type: ignore[attr-defined]  # (a Tensor)
         x.data = view
-        x._lock_ref = _weak(lock)  # type: ignore[attr-defined]  # (a Tensor)
         locks = (lock,) if locks is None else locks + (lock,)
     return locks
 

@@ -179,6 +179,26 @@ def test_writing_a_parameter_the_graph_needs_names_the_parameter_and_the_op(writ
     np.testing.assert_array_equal(W.data, np.full((2, 3), 0.5))
 
 
+def test_the_refusal_names_the_parameter_as_it_is_labelled_when_written():
+    W = Tensor(np.ones(3), requires_grad=True)
+    J = (W * 2).sum()  # noqa: F841  (keeps the graph, so W is locked)
+    W.named("W1")
+    with pytest.raises(ValueError, match=r"^W1.data is read-only .* \(saved by mul\)"):
+        W.data[0] = 5.0
+
+
+@pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
+def test_a_view_kept_from_while_the_parameter_was_locked_says_so(write):
+    W = Tensor(np.ones((2, 2)), requires_grad=True, label="W")
+    J = (W * 2).sum()
+    kept = W.data  # the locked view
+    J.backward()  # the lock is gone: W.data is the plain array again, the kept view stays read-only
+    with pytest.raises(ValueError, match=r"view of a parameter's data taken while a graph needed it"):
+        write(kept)
+    W.data[0, 0] = 5.0  # the parameter itself is free
+    assert kept[0, 0] == 5.0
+
+
 def test_a_parameter_stays_locked_while_any_graph_needs_it():
     W = Tensor(np.ones(3), requires_grad=True, label="W")
     first = (W * 2).sum()
