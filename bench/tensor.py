@@ -40,23 +40,24 @@ initial weights; their step-0 costs must agree to 1e-9 relative in float64 (1e-4
 must the step-1 costs; the parameter changes of the first step (-lr * gradient) must agree to 1e-6
 (1e-2 in float32), relative, in norm.
 
-Timing: time.perf_counter, median over repeats, contenders interleaved round-robin within each repeat
-(the starting contender rotates), parameters reset to the initial weights before every timed block,
+Timing: time.perf_counter, median over repeats, contenders interleaved round-robin within each repeat (the
+starting contender rotates), parameters reset to the initial weights before every timed block,
 gc.collect() before it (the collector stays on). Tiny: each repeat times a block of steps and reports
-microseconds per step (21 repeats x 300 steps; --quick: 5 x 100). Deep: each repeat times one step,
-reported in milliseconds (101 repeats: one step's ratio to NumPy's varies by up to a fifth either way,
-so the median needs many to settle; --quick: 3). Ratios to NumPy are the median of the
-per-repeat ratios (each contender's time over NumPy's in the same repeat), with their range (min-max); with
---against, so is the working tree's ratio to the revision. All BLAS/OpenMP libraries (and torch) are
-pinned to one thread, so the ratios compare the code, not the thread counts. For JAX, XLA_FLAGS is set
-to --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1 and JAX_PLATFORMS to cpu before jax
-is imported; these flags alone do not keep XLA's CPU runtime off its thread pool (JAX then used about
-1.4x as much CPU time as wall time on the deep net), so on Linux the whole process is pinned to one CPU
-(os.sched_setaffinity, before any runtime sizes its pool); elsewhere the header says it is not pinned.
+microseconds per step (41 repeats x 300 steps: a block's ratio to NumPy's ranges from about 1.2x to 2.6x
+on a shared machine, and with 21 repeats the median moved by 0.1 between runs; --quick: 5 x 100). Deep:
+each repeat times one step, reported in milliseconds (101 repeats: one step's ratio to NumPy's varies by
+up to a fifth either way, so the median needs many to settle; --quick: 3). Ratios to NumPy are the median
+of the per-repeat ratios (each contender's time over NumPy's in the same repeat), with their range
+(min-max); with --against, so is the working tree's ratio to the revision. All BLAS/OpenMP libraries (and
+torch) are pinned to one thread, so the ratios compare the code, not the thread counts. For JAX, XLA_FLAGS
+is set to --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1 and JAX_PLATFORMS to cpu
+before jax is imported; these flags alone do not keep XLA's CPU runtime off its thread pool (JAX then used
+about 1.4x as much CPU time as wall time on the deep net), so on Linux the whole process is pinned to one
+CPU (os.sched_setaffinity, before any runtime sizes its pool); elsewhere the header says it is not pinned.
 On glibc, malloc is told to keep freed memory (mallopt: no mmap below 32 MB, 64 MB kept at the heap's
-top), the same for every contender: interleaved in one process, one contender's frees would otherwise
-hand memory back that the next one faults in again page by page, which times the allocator rather than
-the code; the header says whether it is set.
+top), the same for every contender: interleaved in one process, one contender's frees would otherwise hand
+memory back that the next one faults in again page by page, which times the allocator rather than the
+code; the header says whether it is set.
 
 Peak memory (deep net): tracemalloc's peak of the allocations made during one step. NumPy reports its
 array buffers to tracemalloc, so this covers hand NumPy, autograd-lite, MyGrad and HIPS autograd;
@@ -991,7 +992,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine, revision = load_engine(args.against)
         extra.append(revision_contender(engine, revision))
 
-    tiny_repeats, tiny_steps, deep_repeats = (5, 100, 3) if args.quick else (21, 300, 101)
+    tiny_repeats, tiny_steps, deep_repeats = (5, 100, 3) if args.quick else (41, 300, 101)
     header = [
         "autograd-lite Tensor benchmark: one training step (forward, cross-entropy cost from primitives, "
         "backward, gradient-descent update)",
