@@ -59,6 +59,10 @@ top), the same for every contender: interleaved in one process, one contender's 
 memory back that the next one faults in again page by page, which times the allocator rather than the
 code; the header says whether it is set.
 
+Eager over compiled (deep net): the median of the per-repeat differences of the eager step's time and
+the compiled step's, which makes the same NumPy calls without a node: what the eager step's bookkeeping
+costs, in ms and as a share of NumPy's step.
+
 Peak memory (deep net): tracemalloc's peak of the allocations made during one step. NumPy reports its
 array buffers to tracemalloc, so this covers hand NumPy, autograd-lite, MyGrad and HIPS autograd;
 PyTorch and JAX (XLA) allocate outside Python's tracer (n/a).
@@ -691,6 +695,13 @@ class Run:
         ratios = self.ratios(name)
         return None if ratios is None else statistics.median(ratios)
 
+    def differences(self, name: str, base: str) -> list[float] | None:
+        """The per-repeat differences of ``name``'s times and ``base``'s (seconds), or None if either did not
+        run."""
+        if name not in self.times or base not in self.times:
+            return None
+        return [t - b for t, b in zip(self.times[name], self.times[base], strict=True)]
+
     def peak_ratio(self, name: str) -> float | None:
         """Peak memory relative to hand-written NumPy's, or None where not traced."""
         value, base = self.peaks.get(name), self.peaks.get(NUMPY)
@@ -892,6 +903,20 @@ def report_tiny(result: Run, markdown: bool, revision: str | None = None) -> str
     return "\n".join(lines)
 
 
+def _bookkeeping(result: Run, dtype: str) -> list[str]:
+    """What the eager step spends over the compiled one, which makes the same NumPy calls without a node:
+    the eager step's bookkeeping (a line, or none if either did not run)."""
+    differences = result.differences(OURS, COMPILED)
+    if not differences:
+        return []
+    ms = sorted(d * 1e3 for d in differences)
+    share = statistics.median(ms) / (statistics.median(result.times[NUMPY]) * 1e3)
+    return [
+        f"eager over compiled, {dtype}: {statistics.median(ms):.2f} ms a step (median of the per-repeat "
+        f"differences, {ms[0]:.2f} to {ms[-1]:.2f}), {share:.1%} of NumPy's step"
+    ]
+
+
 def report_deep(results: Sequence[Run], markdown: bool, revision: str | None = None) -> str:
     """The deep net's time and memory tables, float64 and float32."""
     by_dtype = {str(r.problem.dtype): r for r in results}
@@ -932,6 +957,8 @@ def report_deep(results: Sequence[Run], markdown: bool, revision: str | None = N
     for dtype, run in by_dtype.items():
         verdicts = [f"{name} {_verdict(run.ratio(name), DEEP_TARGET)}" for name in (OURS, COMPILED)]
         lines.append(f"target deep {dtype}: <= {DEEP_TARGET}x NumPy: {'; '.join(verdicts)}")
+    for dtype, run in by_dtype.items():
+        lines += _bookkeeping(run, dtype)
     lines += _against(results, revision)
     if MYGRAD in names or HIPS in names:
         lines.append("MyGrad and HIPS autograd run in float64 only.")

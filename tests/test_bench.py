@@ -40,6 +40,8 @@ def test_tensor_benchmark_deep_net_runs_in_both_dtypes():
     assert result.returncode == 0, result.stderr
     assert "target deep float64: <= 1.0x NumPy:" in result.stdout
     assert "target deep float32: <= 1.0x NumPy:" in result.stdout
+    for dtype in ("float64", "float32"):  # the eager step's bookkeeping: its time over the compiled step's
+        assert f"eager over compiled, {dtype}: " in result.stdout
     assert "peak memory of one step" in result.stdout
 
 
