@@ -874,9 +874,13 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], markdown: bool)
 
 
 def _verdict(ratio: float | None, target: float) -> str:
+    """``1.91x, met``; three decimals where two would round onto the target (``1.003x, NOT met``)."""
     if ratio is None:
         return "not measured"
-    return f"{ratio:.2f}x, {'met' if ratio <= target else 'NOT met'}"
+    shown = f"{ratio:.2f}"
+    if float(shown) == target:
+        shown = f"{ratio:.3f}"
+    return f"{shown}x, {'met' if ratio <= target else 'NOT met'}"
 
 
 def report_tiny(result: Run, markdown: bool, revision: str | None = None) -> str:
