@@ -34,34 +34,39 @@ class LockedArray(np.ndarray):
 
     _lock: weakref.ref[_SavedArrayLock]
 
-    def _refusal(self) -> str | None:
-        """Why a write to this view is refused, in the library's words; None if NumPy decides (it is writable,
-        or read-only for a reason of the caller's). The lock is found on this view or on the view it was
-        made from (``W.data.T``); its names are looked up only here, when a write is refused."""
-        if self.flags.writeable:
-            return None
+    def _lock_reference(self) -> weakref.ref[_SavedArrayLock] | None:
+        """The weak reference to the lock, kept on the lock's own view: this one or the view it was made
+        from (``W.data.T``); None if the chain holds none."""
         array: np.ndarray | None = self
         while isinstance(array, LockedArray):
             ref = getattr(array, "_lock", None)
             if ref is not None:
-                lock = ref()
-                if lock is None:  # a view kept from while the graph needed the parameter
-                    return (
-                        "this array is a view of a parameter's data taken while a graph needed it for "
-                        "backward(), and it stays read-only: read the parameter's .data again to change it"
-                    )
-                return (
-                    f"{name_of(lock.leaf)}.data is read-only while the graph needs its values for backward() "
-                    f"(saved by {lock.op}): call backward() first, or drop the graph (e.g. del the cost), "
-                    "or change a copy"
-                )
+                return ref
             array = array.base
         return None
 
+    def _refuse_write(self) -> None:
+        """Raise the library's error for a write to this view, if it refuses one. A writable view, or one the
+        caller made read-only, is left to NumPy. The names are looked up only here."""
+        if self.flags.writeable:
+            return
+        ref = self._lock_reference()
+        if ref is None:
+            return
+        lock = ref()
+        if lock is None:  # a view kept from while the graph needed the parameter
+            raise ValueError(
+                "this array is a view of a parameter's data taken while a graph needed it for backward(), "
+                "and it stays read-only: read the parameter's .data again to change it"
+            )
+        raise ValueError(
+            f"{name_of(lock.leaf)}.data is read-only while the graph needs its values for backward() "
+            f"(saved by {lock.op}): call backward() first, or drop the graph (e.g. del the cost), "
+            "or change a copy"
+        )
+
     def __setitem__(self, index: Any, value: Any) -> None:
-        refusal = self._refusal()
-        if refusal is not None:
-            raise ValueError(refusal)
+        self._refuse_write()
         super().__setitem__(index, value)
 
     def __array_ufunc__(
@@ -70,9 +75,8 @@ class LockedArray(np.ndarray):
         """Run ``ufunc`` on plain arrays (results are plain); writing into a locked one is refused."""
         if out is not None:
             for target in out:
-                refusal = target._refusal() if isinstance(target, LockedArray) else None
-                if refusal is not None:
-                    raise ValueError(refusal)
+                if isinstance(target, LockedArray):
+                    target._refuse_write()
             kwargs["out"] = tuple(_plain(target) for target in out)
         return getattr(ufunc, method)(*[_plain(x) for x in inputs], **kwargs)
 

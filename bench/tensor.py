@@ -130,6 +130,7 @@ import gc
 import importlib
 import importlib.metadata
 import math
+import operator
 import platform
 import statistics
 import sys
@@ -685,10 +686,8 @@ class Run:
     peaks: dict[str, float | None] = field(default_factory=dict)
 
     def ratios(self, name: str, base: str = NUMPY) -> list[float] | None:
-        """The per-repeat ratios of ``name``'s times to ``base``'s, or None if ``name`` did not run."""
-        if name not in self.times:
-            return None
-        return [t / b for t, b in zip(self.times[name], self.times[base], strict=True)]
+        """The per-repeat ratios of ``name``'s times to ``base``'s, or None if either did not run."""
+        return self._paired(name, base, operator.truediv)
 
     def ratio(self, name: str) -> float | None:
         """The median of the per-repeat ratios to NumPy."""
@@ -698,9 +697,13 @@ class Run:
     def differences(self, name: str, base: str) -> list[float] | None:
         """The per-repeat differences of ``name``'s times and ``base``'s (seconds), or None if either did not
         run."""
+        return self._paired(name, base, operator.sub)
+
+    def _paired(self, name: str, base: str, combine: Any) -> list[float] | None:
+        """``combine(time, base time)`` for each repeat, or None if either contender did not run."""
         if name not in self.times or base not in self.times:
             return None
-        return [t - b for t, b in zip(self.times[name], self.times[base], strict=True)]
+        return [combine(t, b) for t, b in zip(self.times[name], self.times[base], strict=True)]
 
     def peak_ratio(self, name: str) -> float | None:
         """Peak memory relative to hand-written NumPy's, or None where not traced."""
